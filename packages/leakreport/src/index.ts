@@ -1,0 +1,1 @@
+export { leakCandidates } from "./candidates.js";
