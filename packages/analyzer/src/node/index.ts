@@ -1,2 +1,2 @@
 // The thin Node layer: file I/O around the core readers.
-export {};
+export { fileSource, openSnapshot } from "./open.js";

@@ -1,0 +1,40 @@
+import type { HeapGraph } from "./heap-graph.js";
+
+// The contract for the derived indexes. Each is computed lazily, once, on first access.
+
+/** How an edge counts for reachability, dominators, distances and paths. Decided in one place. */
+export const EdgeStrength = {
+  /** Keeps its target alive. */
+  strong: 0,
+  /** Does not keep its target alive (V8 `weak`, WeakMap bookkeeping, Perl weak refs). */
+  weak: 1,
+  /** A duplicate of a path that exists anyway (V8 `shortcut`): skipped by dominators and paths. */
+  shortcut: 2,
+} as const;
+export type EdgeStrength = (typeof EdgeStrength)[keyof typeof EdgeStrength];
+
+/** Reverse edges in CSR form: node i's referrers are firstInref[i] .. firstInref[i + 1] - 1. */
+export interface Inrefs {
+  readonly firstInref: Uint32Array;
+  /** The edge index (into the graph's edge columns) of each inref. */
+  readonly inrefEdge: Uint32Array;
+  /** The node the edge comes from. */
+  readonly inrefSource: Uint32Array;
+}
+
+/** Distance of an unreachable node. */
+export const UNREACHABLE = 0xffffffff;
+
+export interface HeapIndexes {
+  readonly graph: HeapGraph;
+  /** Strength per edge (values of EdgeStrength). */
+  readonly edgeStrength: Uint8Array;
+  readonly inrefs: Inrefs;
+  /** BFS hops from the root over strong edges; UNREACHABLE when not reachable. */
+  readonly distance: Uint32Array;
+  /** Immediate dominator's node index; the root dominates itself; unreachable nodes hold UNREACHABLE. */
+  readonly dominator: Uint32Array;
+  readonly retainedSize: Float64Array;
+  /** Node index for an object id, or -1. */
+  nodeIndexOf(id: number): number;
+}
