@@ -1,0 +1,3 @@
+export { readHeapSnapshot } from "./heapsnapshot.js";
+export { type ByteSource, bytesSource, type ReadOptions, SnapshotReadError } from "./source.js";
+export { graphFromV8Columns, type V8Columns, type V8Meta } from "./v8-columns.js";
