@@ -1,0 +1,60 @@
+import { bfsDistances } from "./distance.js";
+import { buildDominatorTree, type DominatorTree } from "./dominators.js";
+import { edgeStrengths, ephemeronNameFlags } from "./edge-strength.js";
+import type { HeapGraph } from "./heap-graph.js";
+import type { HeapIndexes, Inrefs } from "./heap-index.js";
+import { buildInrefs } from "./inrefs.js";
+import { nodeIndexLookup } from "./node-lookup.js";
+
+/** The derived indexes of a heap graph. Each is computed on first access, once. */
+export function indexHeap(graph: HeapGraph): HeapIndexes {
+  return new LazyIndexes(graph);
+}
+
+class LazyIndexes implements HeapIndexes {
+  #edgeStrength?: Uint8Array;
+  #inrefs?: Inrefs;
+  #distance?: Uint32Array;
+  #tree?: DominatorTree;
+  #lookup?: (id: number) => number;
+
+  constructor(readonly graph: HeapGraph) {}
+
+  get edgeStrength(): Uint8Array {
+    this.#edgeStrength ??= edgeStrengths(this.graph);
+    return this.#edgeStrength;
+  }
+
+  get inrefs(): Inrefs {
+    this.#inrefs ??= buildInrefs(this.graph);
+    return this.#inrefs;
+  }
+
+  get distance(): Uint32Array {
+    this.#distance ??= bfsDistances(
+      this.graph,
+      this.edgeStrength,
+      ephemeronNameFlags(this.graph),
+      (id) => this.nodeIndexOf(id),
+    );
+    return this.#distance;
+  }
+
+  get dominator(): Uint32Array {
+    return this.#dominatorTree().dominator;
+  }
+
+  get retainedSize(): Float64Array {
+    return this.#dominatorTree().retainedSize;
+  }
+
+  nodeIndexOf(id: number): number {
+    this.#lookup ??= nodeIndexLookup(this.graph.nodeId);
+    return this.#lookup(id);
+  }
+
+  #dominatorTree(): DominatorTree {
+    this.#tree ??= buildDominatorTree(this.graph, this.edgeStrength, this.inrefs);
+    return this.#tree;
+  }
+}
