@@ -1,3 +1,13 @@
 #!/usr/bin/env node
-process.stderr.write("heapmat: not implemented yet\n");
-process.exitCode = 2;
+import { createRequire } from "node:module";
+import { main } from "./main.js";
+
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+
+// A closed pipe (`heapmat f.heapsnapshot find … | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+process.exitCode = await main(process.argv.slice(2), version);

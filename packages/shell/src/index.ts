@@ -1,1 +1,4 @@
-export { formatBytes } from "./bytes.js";
+// The shell as a library: the engine the `heapmat` binary drives, for embedding and tests.
+export { formatBytes } from "./text/bytes.js";
+export { suggest } from "./text/suggest.js";
+export { tokenize } from "./text/tokenize.js";

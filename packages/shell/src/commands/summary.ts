@@ -1,0 +1,50 @@
+import { totalSelfSize } from "@heapmat/analyzer";
+import { formatBytes } from "../text/bytes.js";
+import type { Command } from "./command.js";
+
+const FORMATS = { hmat: "heapmat dump", heapsnapshot: "V8 heap snapshot", pmat: "Perl pmat dump" };
+
+/** The banner: which file, from which process, how big. */
+export const summary: Command = {
+  name: "summary",
+  summary: "What the dump is: file, Node and V8 versions, pid, reason, counts and size",
+  usage: "",
+  data: true,
+  positionals: { max: 0 },
+  run({ session }) {
+    const { graph } = session;
+    const info = graph.info;
+    const data = {
+      file: session.file,
+      format: info.format,
+      nodeVersion: info.nodeVersion ?? null,
+      v8Version: info.v8Version ?? null,
+      pid: info.pid ?? null,
+      hostname: info.hostname ?? null,
+      reason: info.reason ?? null,
+      dumpTime: info.dumpTime ? new Date(info.dumpTime).toISOString() : null,
+      objects: graph.nodeCount,
+      references: graph.edgeCount,
+      totalSize: totalSelfSize(graph),
+    };
+    const lines = [`${FORMATS[info.format] ?? info.format} ${session.file}`];
+    const versions = [
+      data.nodeVersion && `Node ${data.nodeVersion}`,
+      data.v8Version && `V8 ${data.v8Version}`,
+    ].filter(Boolean);
+    const process = [
+      data.pid !== null && `pid ${data.pid}`,
+      data.hostname && `on ${data.hostname}`,
+      data.reason && `dumped for ${data.reason}`,
+      data.dumpTime && `at ${data.dumpTime}`,
+    ].filter(Boolean);
+    if (versions.length || process.length) {
+      lines.push(`From ${[versions.join(", "), process.join(" ")].filter(Boolean).join(" ")}`);
+    }
+    lines.push(
+      `Heap contains ${data.objects.toLocaleString("en-US")} objects, ` +
+        `${data.references.toLocaleString("en-US")} references, ${formatBytes(data.totalSize)}`,
+    );
+    return { lines, json: data };
+  },
+};
