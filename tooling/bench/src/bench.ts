@@ -1,0 +1,297 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LEAK_DUMPS } from "./heap/build-heap.js";
+import { cachePaths, gzip6Size, snapshotCounts } from "./heap/files.js";
+import { computeRatios, type RatioRow } from "./report/ratios.js";
+import { type ChildRun, runChild } from "./run/spawn.js";
+import { type MinMedian, minMedian } from "./run/stats.js";
+import { SCALES, type Scale, unitsFor } from "./scales.js";
+
+// The benchmark's plan: which measurements exist, in which child process each runs, and how their
+// runs are summarised. Every measurement is a fresh process; nothing is timed in this one.
+
+export const MEASUREMENTS = {
+  "v8-write": "dump with v8.writeHeapSnapshot",
+  "heapmat-dump": "dump with @heapmat/dumper",
+  "json-parse": "JSON.parse of the .heapsnapshot",
+  memlab: "memlab: parse, shortest paths, dominators, retained sizes",
+  devtools: "DevTools' heap snapshot worker",
+  "heapmat-heapsnapshot": "heapmat: read .heapsnapshot and index fully",
+  "heapmat-hmat": "heapmat: read .hmat and index fully",
+  identify: "heapmat identify on 100 random objects",
+  leakreport: `heapmat-leakreport over ${LEAK_DUMPS} dumps`,
+} as const;
+export type MeasureId = keyof typeof MEASUREMENTS;
+
+/** `--only` accepts measurement ids and these groups. */
+export const GROUPS: Record<string, MeasureId[]> = {
+  dump: ["v8-write", "heapmat-dump"],
+  load: ["json-parse", "memlab", "devtools", "heapmat-heapsnapshot", "heapmat-hmat"],
+  anchors: ["v8-write", "json-parse", "memlab", "devtools"],
+  heapmat: ["heapmat-dump", "heapmat-heapsnapshot", "heapmat-hmat", "identify", "leakreport"],
+};
+
+export interface BenchOptions {
+  scale: Scale;
+  runs: number;
+  only: ReadonlySet<MeasureId>;
+  /** Snapshot cache root; the files live in a folder keyed by scale, Node version and heap shape. */
+  cacheRoot?: string;
+  log?: (message: string) => void;
+}
+
+export type Status = "ok" | "unavailable" | "failed" | "skipped";
+
+export interface MeasurementResult {
+  what: string;
+  status: Status;
+  reason?: string;
+  /** One record per run: wall time (ms) as seen from outside, plus what the process reported. */
+  runs: Record<string, unknown>[];
+  /** Min and median over the runs of each numeric figure. */
+  stats: Record<string, MinMedian>;
+}
+
+export interface BenchReport {
+  format: "heapmat-bench/1";
+  date: string;
+  scale: Scale;
+  runs: number;
+  machine: { node: string; v8: string; platform: string; cpus: number; memory: number };
+  cacheDir: string;
+  heap: {
+    units: number;
+    nodes?: number;
+    edges?: number;
+    heapsnapshotBytes?: number;
+    gzip6Bytes?: number;
+    hmatBytes?: number;
+  };
+  measurements: Record<MeasureId, MeasurementResult>;
+  ratios: RatioRow[];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const child = (name: string) => join(here, "child", `${name}.mjs`);
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const log = options.log ?? (() => {});
+  const nodes = SCALES[options.scale];
+  const units = unitsFor(nodes);
+  const cacheDir = join(
+    options.cacheRoot ?? join(tmpdir(), "heapmat-bench"),
+    `${options.scale}-node${process.versions.node}-${heapShapeHash()}`,
+  );
+  mkdirSync(cacheDir, { recursive: true });
+  const paths = cachePaths(cacheDir);
+  // Room for the biggest anchor (memlab needs ~200 B/node) without letting V8's limit decide.
+  const heapMb = Math.max(4096, Math.ceil((nodes * 600) / 2 ** 20));
+  const nodeFlags = [`--max-old-space-size=${heapMb}`];
+  const measurements = {} as Record<MeasureId, MeasurementResult>;
+  const wanted = (id: MeasureId) => options.only.has(id);
+
+  const measure = async (
+    id: MeasureId,
+    runs: number,
+    once: (run: number) => Promise<ChildRun | string>,
+  ) => {
+    if (!wanted(id)) {
+      measurements[id] = { what: MEASUREMENTS[id], status: "skipped", runs: [], stats: {} };
+      return;
+    }
+    const records: Record<string, unknown>[] = [];
+    let status: Status = "ok";
+    let reason: string | undefined;
+    for (let run = 1; run <= runs; run++) {
+      log(`${id}: run ${run} of ${runs}`);
+      const outcome = await once(run);
+      if (typeof outcome === "string") {
+        [status, reason] = ["unavailable", outcome];
+        break;
+      }
+      const { wallMs, result } = outcome;
+      if (typeof result.unavailable === "string" || typeof result.failed === "string") {
+        status = result.unavailable ? "unavailable" : "failed";
+        reason = String(result.unavailable ?? result.failed);
+        log(`${id}: ${status}: ${reason}`);
+        break;
+      }
+      records.push({ wallMs, ...result });
+    }
+    measurements[id] = {
+      what: MEASUREMENTS[id],
+      status,
+      ...(reason !== undefined && { reason }),
+      runs: records,
+      stats: status === "ok" ? summarize(records) : {},
+    };
+  };
+
+  // Dumps: each run builds the heap in a fresh process, then dumps it; the last file is cached.
+  const dumpOnce = (tool: "v8" | "heapmat", file: string) => async (): Promise<ChildRun> => {
+    const partial = `${file}.partial-${tool}${tool === "v8" ? ".heapsnapshot" : ".hmat"}`;
+    const outcome = await runChild({
+      script: child("dump"),
+      args: ["--tool", tool, "--units", String(units), "--out", partial],
+      nodeFlags: [...nodeFlags, "--expose-gc"],
+    });
+    if (!outcome.result.failed && !outcome.result.unavailable) renameSync(partial, file);
+    return outcome;
+  };
+  await measure("v8-write", options.runs, dumpOnce("v8", paths.heapsnapshot));
+  await measure("heapmat-dump", options.runs, dumpOnce("heapmat", paths.hmat));
+
+  // Loads need the files: make any that are missing (not measured), once per cache folder.
+  const ensure = async (file: string, tool: "v8" | "heapmat"): Promise<string | undefined> => {
+    if (existsSync(file)) return undefined;
+    log(`making ${file}`);
+    const { result } = await dumpOnce(tool, file)();
+    return (result.unavailable ?? result.failed) as string | undefined;
+  };
+  const needsJson = ["json-parse", "memlab", "devtools", "heapmat-heapsnapshot", "identify"];
+  const jsonMissing = needsJson.some((id) => wanted(id as MeasureId))
+    ? await ensure(paths.heapsnapshot, "v8")
+    : undefined;
+  const hmatMissing =
+    wanted("heapmat-hmat") || wanted("leakreport")
+      ? await ensure(paths.hmat, "heapmat")
+      : undefined;
+
+  const load =
+    (tool: string, file: string, missing: string | undefined, extra: string[] = []) =>
+    async (): Promise<ChildRun | string> => {
+      if (missing !== undefined) return `no ${file}: ${missing}`;
+      if (tool === "devtools" && !existsSync(child("load-devtools"))) {
+        return "DevTools' worker is not bundled (see docs/performance.md)";
+      }
+      return runChild({
+        script: child(tool === "devtools" ? "load-devtools" : "load"),
+        args: ["--tool", tool, "--file", file, ...extra],
+        nodeFlags,
+      });
+    };
+  await measure("json-parse", options.runs, load("json", paths.heapsnapshot, jsonMissing));
+  await measure("memlab", options.runs, load("memlab", paths.heapsnapshot, jsonMissing));
+  await measure("devtools", options.runs, load("devtools", paths.heapsnapshot, jsonMissing));
+  await measure(
+    "heapmat-heapsnapshot",
+    options.runs,
+    load("heapmat", paths.heapsnapshot, jsonMissing),
+  );
+  await measure("heapmat-hmat", options.runs, load("heapmat", paths.hmat, hmatMissing));
+  // One run: the 100 objects are the sample; the load and index before them are not timed.
+  await measure(
+    "identify",
+    1,
+    load("heapmat", paths.heapsnapshot, jsonMissing, ["--identify", "100"]),
+  );
+  await measure("leakreport", options.runs, async () => {
+    const series = await leakSeries(
+      cacheDir,
+      units,
+      Math.ceil(nodes / 1000),
+      hmatMissing,
+      nodeFlags,
+      log,
+    );
+    if (typeof series === "string") return series;
+    const outcome = await runChild({
+      script: leakreportCli(),
+      args: series,
+      nodeFlags,
+      resultFlag: false,
+      preload: child("peak-at-exit"),
+      okCodes: [0, 1],
+    });
+    const failed = outcome.result.failed;
+    if (typeof failed === "string" && /not implemented/.test(failed)) {
+      return "heapmat-leakreport is not implemented yet";
+    }
+    return outcome;
+  });
+
+  const counts = existsSync(paths.heapsnapshot) ? snapshotCounts(paths.heapsnapshot) : undefined;
+  const report: BenchReport = {
+    format: "heapmat-bench/1",
+    date: new Date().toISOString(),
+    scale: options.scale,
+    runs: options.runs,
+    machine: {
+      node: process.version,
+      v8: process.versions.v8,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+      memory: totalmem(),
+    },
+    cacheDir,
+    heap: {
+      units,
+      ...counts,
+      ...(counts && {
+        heapsnapshotBytes: statSync(paths.heapsnapshot).size,
+        gzip6Bytes: await gzip6Size(paths.heapsnapshot),
+      }),
+      ...(existsSync(paths.hmat) && { hmatBytes: statSync(paths.hmat).size }),
+    },
+    measurements,
+    ratios: [],
+  };
+  report.ratios = computeRatios(report);
+  return report;
+}
+
+/** Min and median of every numeric top-level figure the runs share. */
+function summarize(records: Record<string, unknown>[]): Record<string, MinMedian> {
+  const stats: Record<string, MinMedian> = {};
+  for (const key of Object.keys(records[0] ?? {})) {
+    const values = records.map((r) => r[key]).filter((v): v is number => typeof v === "number");
+    const summary = values.length === records.length ? minMedian(values) : undefined;
+    if (summary) stats[key] = summary;
+  }
+  return stats;
+}
+
+/** The 6 dumps of the leak program, made once per cache folder. */
+async function leakSeries(
+  cacheDir: string,
+  units: number,
+  leak: number,
+  hmatMissing: string | undefined,
+  nodeFlags: string[],
+  log: (message: string) => void,
+): Promise<string[] | string> {
+  const format = hmatMissing === undefined ? "hmat" : "heapsnapshot";
+  const dir = cachePaths(cacheDir).leakDir(format);
+  const files = Array.from({ length: LEAK_DUMPS }, (_, i) => join(dir, `leak-${i + 1}.${format}`));
+  if (files.every((file) => existsSync(file))) return files;
+  log(`making ${LEAK_DUMPS} dumps of the leak program in ${dir}`);
+  mkdirSync(dir, { recursive: true });
+  const { result } = await runChild({
+    script: child("leak-series"),
+    args: ["--units", String(units), "--leak", String(leak), "--dir", dir, "--format", format],
+    nodeFlags: [...nodeFlags, "--expose-gc"],
+  });
+  if (typeof result.failed === "string") return `the leak program failed: ${result.failed}`;
+  return files;
+}
+
+function leakreportCli(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve("@heapmat/leakreport/package.json");
+  const { bin } = require(manifest) as { bin: Record<string, string> };
+  return join(dirname(manifest), bin["heapmat-leakreport"]!);
+}
+
+/**
+ * Changes whenever the programs that build and dump the heap do (their bundles include the heap
+ * builder, or name its chunk by content hash), so stale snapshot files are never reused.
+ */
+function heapShapeHash(): string {
+  const hash = createHash("sha256");
+  for (const name of ["dump", "leak-series"]) hash.update(readFileSync(child(name)));
+  return hash.digest("hex").slice(0, 10);
+}

@@ -1,0 +1,73 @@
+// Loads and fully indexes one snapshot file with one tool, in a process of its own, so the harness
+// sees that tool's wall time and peak RSS alone. Phase times are reported beside them.
+import { readFileSync } from "node:fs";
+import { childOptions, required, writeResult } from "../run/child-io.js";
+import { loadHeapmat } from "../run/heapmat.js";
+
+const options = childOptions(["tool", "file", "identify"]);
+const tool = required(options, "tool");
+const file = required(options, "file");
+const phases: Record<string, number> = {};
+
+async function phase<T>(name: string, work: () => T | Promise<T>): Promise<T> {
+  const start = performance.now();
+  const value = await work();
+  phases[name] = performance.now() - start;
+  return value;
+}
+
+const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
+  async json() {
+    const json = await phase("parse", () => JSON.parse(readFileSync(file, "utf8")));
+    return { nodes: json.snapshot.node_count, edges: json.snapshot.edge_count };
+  },
+
+  async memlab() {
+    // A CommonJS package whose named exports Node's ESM loader cannot see: take them from default.
+    const { utils, TraceFinder } = (await import("@memlab/core")).default;
+    const snapshot = await phase("parse", () =>
+      utils.getSnapshotFromFile(file, { buildNodeIdIndex: true }),
+    );
+    const finder = new TraceFinder();
+    await phase("paths", () => finder.annotateShortestPaths(snapshot));
+    await phase("retained", () => finder.calculateAllNodesRetainedSizes(snapshot));
+    return {
+      nodes: snapshot.nodes.length,
+      edges: snapshot.edges.length,
+      rootRetainedSize: snapshot.nodes.get(0)?.retainedSize,
+    };
+  },
+
+  async heapmat() {
+    const heapmat = await loadHeapmat();
+    if (typeof heapmat === "string") return { unavailable: heapmat };
+    const graph = await phase("read", () => heapmat.openSnapshot(file));
+    if (!heapmat.indexHeap)
+      return { unavailable: "@heapmat/analyzer has no indexHeap() yet", phases };
+    const index = heapmat.indexHeap(graph);
+    await phase("inrefs", () => index.inrefs);
+    await phase("distances", () => index.distance);
+    await phase("dominators", () => index.dominator);
+    await phase("retained", () => index.retainedSize);
+    const result: Record<string, unknown> = {
+      nodes: graph.nodeCount,
+      edges: graph.edgeCount,
+      rootRetainedSize: index.retainedSize[graph.rootIndex],
+    };
+    const identifyCount = Number(options.values.identify ?? 0);
+    if (identifyCount > 0) {
+      const times = heapmat.timeIdentify(index, identifyCount);
+      if ("unavailable" in times) return { unavailable: times.unavailable };
+      result.identifyCount = times.count;
+      result.identifyMedianMs = times.medianMs;
+      result.identifyMaxMs = times.maxMs;
+      result.identifyTotalMs = times.totalMs;
+    }
+    return result;
+  },
+};
+
+const load = loaders[tool];
+if (!load) throw new Error(`unknown tool ${tool}`);
+const result = await load();
+writeResult(options.result, { ...result, phases, peakRss: process.resourceUsage().maxRSS * 1024 });

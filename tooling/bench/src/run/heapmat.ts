@@ -1,0 +1,74 @@
+import { type HeapGraph, type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+
+// heapmat's pieces, found at run time: a piece that does not exist yet gives a reason string, so
+// its row says "not available" instead of failing the whole run.
+
+type DumpFn = (file: string) => Promise<unknown>;
+
+export async function loadDumper(): Promise<DumpFn | string> {
+  const dumper = (await import("@heapmat/dumper")) as Record<string, unknown>;
+  if (typeof dumper.dump !== "function") return "@heapmat/dumper has no dump() yet";
+  const dump = dumper.dump as (file: string, options?: object) => Promise<unknown>;
+  return (file) => dump(file);
+}
+
+export interface HeapmatAnalyzer {
+  openSnapshot(file: string): Promise<HeapGraph>;
+  indexHeap: ((graph: HeapGraph) => HeapIndexes) | undefined;
+  timeIdentify(index: HeapIndexes, count: number): IdentifyTimes;
+}
+
+export type IdentifyTimes =
+  | { unavailable: string }
+  | { count: number; medianMs: number; maxMs: number; totalMs: number };
+
+export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
+  const node = (await import("@heapmat/analyzer/node")) as Record<string, unknown>;
+  const core = (await import("@heapmat/analyzer")) as Record<string, unknown>;
+  if (typeof node.openSnapshot !== "function")
+    return "@heapmat/analyzer/node has no openSnapshot()";
+  const indexHeap = (core.indexHeap ?? node.indexHeap) as HeapmatAnalyzer["indexHeap"];
+  const identify = core.identify as ((index: HeapIndexes, id: number) => unknown) | undefined;
+  return {
+    openSnapshot: node.openSnapshot as HeapmatAnalyzer["openSnapshot"],
+    indexHeap: typeof indexHeap === "function" ? indexHeap : undefined,
+    timeIdentify(index, count) {
+      if (typeof identify !== "function")
+        return { unavailable: "@heapmat/analyzer has no identify() yet" };
+      const times = randomReachable(index, count).map((node) => {
+        const start = performance.now();
+        identify(index, index.graph.nodeId[node]!);
+        return performance.now() - start;
+      });
+      return summarizeTimes(times);
+    },
+  };
+}
+
+/** `count` distinct reachable nodes, the same ones every run (a fixed-seed generator). */
+function randomReachable(index: HeapIndexes, count: number): number[] {
+  let seed = 0x9e3779b9;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const picked = new Set<number>();
+  const n = index.graph.nodeCount;
+  for (let tries = 0; picked.size < count && tries < count * 1000; tries++) {
+    const node = Math.floor(random() * n);
+    if (index.distance[node] !== UNREACHABLE) picked.add(node);
+  }
+  return [...picked];
+}
+
+function summarizeTimes(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    count: times.length,
+    medianMs: sorted[sorted.length >> 1] ?? 0,
+    maxMs: sorted[sorted.length - 1] ?? 0,
+    totalMs: times.reduce((a, b) => a + b, 0),
+  };
+}
