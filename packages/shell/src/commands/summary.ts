@@ -7,7 +7,7 @@ const FORMATS = { hmat: "heapmat dump", heapsnapshot: "V8 heap snapshot", pmat: 
 /** The banner: which file, from which process, how big. */
 export const summary: Command = {
   name: "summary",
-  summary: "What the dump is: file, Node and V8 versions, pid, reason, counts and size",
+  summary: "The dump: file, Node/V8 versions, pid, reason, counts, size",
   usage: "",
   data: true,
   positionals: { max: 0 },

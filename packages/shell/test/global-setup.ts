@@ -1,0 +1,24 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { LEAKY_APP } from "./leaky-app.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    snapshots: { dir: string; first: string; second: string };
+  }
+}
+
+/** Takes the test snapshots once for all test files: a real Node process writes them. */
+export default function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), "heapmat-shell-"));
+  const app = join(dir, "leaky-app.mjs");
+  writeFileSync(app, LEAKY_APP);
+  const first = join(dir, "first.heapsnapshot");
+  const second = join(dir, "second.heapsnapshot");
+  execFileSync(process.execPath, [app, first, second], { stdio: "inherit" });
+  project.provide("snapshots", { dir, first, second });
+  return () => rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,81 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { heapmat } from "./run.js";
+
+const { dir, first } = inject("snapshots");
+
+describe("heapmat FILE COMMAND (one-shot)", () => {
+  it("prints the summary and exits 0", () => {
+    const run = heapmat([first, "summary"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^V8 heap snapshot .*first\.heapsnapshot$/m);
+    expect(run.stdout).toMatch(/^Heap contains [\d,]+ objects, [\d,]+ references, [\d.]+ [KM]iB$/m);
+  });
+
+  it("gives JSON with --json, before the file or after the command", () => {
+    for (const args of [
+      ["--json", first, "summary"],
+      [first, "summary", "--json"],
+    ]) {
+      const run = heapmat(args);
+      expect(run.code).toBe(0);
+      const data = JSON.parse(run.stdout);
+      expect(data.format).toBe("heapsnapshot");
+      expect(data.objects).toBeGreaterThan(1000);
+      expect(data.totalSize).toBeGreaterThan(300_000);
+    }
+  });
+
+  it("exits 2 on an unknown command, with a suggestion", () => {
+    const run = heapmat([first, "sumary"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "error: unknown command 'sumary' (did you mean 'summary'?) (type 'help' for a list)",
+    ]);
+  });
+
+  it("exits 2 on an unknown option, with a suggestion", () => {
+    const run = heapmat([first, "summary", "--jsn"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("summary: unknown option '--jsn' (did you mean '--json'?)");
+  });
+
+  it("exits 2 without a file, printing usage", () => {
+    const run = heapmat([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("usage: heapmat");
+  });
+
+  it("exits 3 on a missing or unreadable file, in one line and without a stack trace", () => {
+    const missing = heapmat([join(dir, "nope.heapsnapshot"), "summary"]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toBe(`error: ${join(dir, "nope.heapsnapshot")}: no such file\n`);
+
+    const garbage = join(dir, "garbage.heapsnapshot");
+    writeFileSync(garbage, '{"snapshot": {"meta": ');
+    const bad = heapmat([garbage, "summary"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain(garbage);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("explains every command with help", () => {
+    const list = heapmat([first, "help"]);
+    const names = [...list.stdout.matchAll(/^(\S+)\s+- /gm)].map((m) => m[1]!);
+    expect(names).toContain("summary");
+    for (const line of list.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+    for (const name of names) {
+      const help = heapmat([first, "help", name]);
+      expect(help.code, name).toBe(0);
+      expect(help.stdout, name).toMatch(
+        new RegExp(`^${name.replace("?", "\\?")} - .+\\n\\nSYNOPSIS:`),
+      );
+      // Readable in an 80-column terminal.
+      for (const line of help.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+  });
+});
