@@ -189,19 +189,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     1,
     load("heapmat", paths.heapsnapshot, jsonMissing, ["--identify", "100"]),
   );
+  // The leak program dumps with heapmat's dumper once the analyzer reads what it writes.
+  const leakFormat = measurements["heapmat-hmat"].status === "ok" ? "hmat" : "heapsnapshot";
+  let series: string[] | string | undefined;
   await measure("leakreport", options.runs, async () => {
-    const series = await leakSeries(
+    series ??= await leakSeries(
       cacheDir,
       units,
       Math.ceil(nodes / 1000),
-      hmatMissing,
+      leakFormat,
       nodeFlags,
       log,
     );
     if (typeof series === "string") return series;
     const outcome = await runChild({
       script: leakreportCli(),
-      args: series,
+      args: ["--json", ...series],
       nodeFlags,
       resultFlag: false,
       preload: child("peak-at-exit"),
@@ -211,7 +214,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (typeof failed === "string" && /not implemented/.test(failed)) {
       return "heapmat-leakreport is not implemented yet";
     }
-    return outcome;
+    return { ...outcome, result: { ...outcome.result, format: leakFormat } };
   });
 
   const counts = existsSync(paths.heapsnapshot) ? snapshotCounts(paths.heapsnapshot) : undefined;
@@ -260,11 +263,10 @@ async function leakSeries(
   cacheDir: string,
   units: number,
   leak: number,
-  hmatMissing: string | undefined,
+  format: "hmat" | "heapsnapshot",
   nodeFlags: string[],
   log: (message: string) => void,
 ): Promise<string[] | string> {
-  const format = hmatMissing === undefined ? "hmat" : "heapsnapshot";
   const dir = cachePaths(cacheDir).leakDir(format);
   const files = Array.from({ length: LEAK_DUMPS }, (_, i) => join(dir, `leak-${i + 1}.${format}`));
   if (files.every((file) => existsSync(file))) return files;
@@ -275,7 +277,8 @@ async function leakSeries(
     args: ["--units", String(units), "--leak", String(leak), "--dir", dir, "--format", format],
     nodeFlags: [...nodeFlags, "--expose-gc"],
   });
-  if (typeof result.failed === "string") return `the leak program failed: ${result.failed}`;
+  const why = result.unavailable ?? result.failed;
+  if (typeof why === "string") return `the leak program failed: ${why}`;
   return files;
 }
 

@@ -3,7 +3,7 @@
 import { statSync } from "node:fs";
 import { writeHeapSnapshot } from "node:v8";
 import { buildHeap } from "../heap/build-heap.js";
-import { childOptions, required, writeResult } from "../run/child-io.js";
+import { childOptions, guarded, required } from "../run/child-io.js";
 import { loadDumper } from "../run/heapmat.js";
 import { peakRss, resetPeakRss } from "../run/memory.js";
 
@@ -12,19 +12,14 @@ const tool = required(options, "tool");
 const out = required(options, "out");
 const heap = buildHeap(Number(required(options, "units")));
 
-const dumpWith = tool === "v8" ? v8Dump : await loadDumper();
-if (typeof dumpWith === "string") {
-  writeResult(options.result, { unavailable: dumpWith });
-} else {
+await guarded(options, async () => {
+  const dumpWith = tool === "v8" ? v8Dump : await loadDumper();
+  if (typeof dumpWith === "string") return { unavailable: dumpWith };
   const measured = await measureDump(() => dumpWith(out));
   // The dumper reports the path it wrote; V8's writer writes where it is told.
   const written = (measured.reported as { path?: string } | undefined)?.path ?? out;
-  writeResult(options.result, {
-    ...measured,
-    bytes: statSync(written).size,
-    objects: heap.customers.size,
-  });
-}
+  return { ...measured, bytes: statSync(written).size, customers: heap.customers.size };
+});
 
 async function v8Dump(file: string): Promise<unknown> {
   writeHeapSnapshot(file);

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import { buildHeap, LEAK_DUMPS, leakSome } from "../heap/build-heap.js";
-import { childOptions, required, writeResult } from "../run/child-io.js";
+import { childOptions, guarded, required } from "../run/child-io.js";
 import { loadDumper } from "../run/heapmat.js";
 
 const options = childOptions(["units", "leak", "dir", "format"]);
@@ -12,16 +12,17 @@ const heap = buildHeap(Number(required(options, "units")));
 const leak = Number(required(options, "leak"));
 const dir = required(options, "dir");
 const format = required(options, "format");
-const dumper = format === "hmat" ? await loadDumper() : undefined;
-if (typeof dumper === "string") throw new Error(dumper);
-
-const files: string[] = [];
-for (let iteration = 1; iteration <= LEAK_DUMPS; iteration++) {
-  leakSome(heap, iteration, leak);
-  globalThis.gc?.();
-  const file = join(dir, `leak-${iteration}.${format}`);
-  if (dumper) await dumper(file);
-  else writeHeapSnapshot(file);
-  files.push(file);
-}
-writeResult(options.result, { files, leaked: heap.leaked.length });
+await guarded(options, async () => {
+  const dumper = format === "hmat" ? await loadDumper() : undefined;
+  if (typeof dumper === "string") return { unavailable: dumper };
+  const files: string[] = [];
+  for (let iteration = 1; iteration <= LEAK_DUMPS; iteration++) {
+    leakSome(heap, iteration, leak);
+    globalThis.gc?.();
+    const file = join(dir, `leak-${iteration}.${format}`);
+    if (dumper) await dumper(file);
+    else writeHeapSnapshot(file);
+    files.push(file);
+  }
+  return { files, leaked: heap.leaked.length };
+});

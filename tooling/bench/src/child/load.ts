@@ -1,7 +1,7 @@
 // Loads and fully indexes one snapshot file with one tool, in a process of its own, so the harness
 // sees that tool's wall time and peak RSS alone. Phase times are reported beside them.
 import { readFileSync } from "node:fs";
-import { childOptions, required, writeResult } from "../run/child-io.js";
+import { childOptions, guarded, required } from "../run/child-io.js";
 import { loadHeapmat } from "../run/heapmat.js";
 
 const options = childOptions(["tool", "file", "identify"]);
@@ -41,7 +41,13 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   async heapmat() {
     const heapmat = await loadHeapmat();
     if (typeof heapmat === "string") return { unavailable: heapmat };
-    const graph = await phase("read", () => heapmat.openSnapshot(file));
+    const graph = await phase("read", () => heapmat.openSnapshot(file)).catch((error) => {
+      // Until the analyzer reads .hmat, its JSON reader rejects the file at its first byte.
+      const notRead = file.endsWith(".hmat") && error?.offset === 0;
+      if (notRead) return `the analyzer does not read .hmat yet (${error.message})`;
+      throw error;
+    });
+    if (typeof graph === "string") return { unavailable: graph };
     if (!heapmat.indexHeap)
       return { unavailable: "@heapmat/analyzer has no indexHeap() yet", phases };
     const index = heapmat.indexHeap(graph);
@@ -67,7 +73,9 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   },
 };
 
-const load = loaders[tool];
-if (!load) throw new Error(`unknown tool ${tool}`);
-const result = await load();
-writeResult(options.result, { ...result, phases, peakRss: process.resourceUsage().maxRSS * 1024 });
+await guarded(options, async () => {
+  const load = loaders[tool];
+  if (!load) throw new Error(`unknown tool ${tool}`);
+  const result = await load();
+  return { ...result, phases, peakRss: process.resourceUsage().maxRSS * 1024 };
+});

@@ -26,3 +26,18 @@ export function required(options: ChildOptions, name: string): string {
   if (value === undefined) throw new Error(`missing --${name}`);
   return value;
 }
+
+/**
+ * Runs a child's work and writes what it returns; an error becomes `{ failed: message }`, so the
+ * harness reports what went wrong rather than a stack trace from stderr.
+ */
+export async function guarded(
+  options: ChildOptions,
+  work: () => Promise<Record<string, unknown>>,
+): Promise<void> {
+  try {
+    writeResult(options.result, await work());
+  } catch (error) {
+    writeResult(options.result, { failed: error instanceof Error ? error.message : String(error) });
+  }
+}
