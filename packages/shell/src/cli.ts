@@ -10,4 +10,11 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await main(process.argv.slice(2), version);
+try {
+  process.exitCode = await main(process.argv.slice(2), version);
+} catch (error) {
+  // A bug, not the user's input: one line, the stack only with --debug. 70 is EX_SOFTWARE.
+  process.stderr.write(`internal error: ${(error as Error)?.message ?? error}\n`);
+  if (process.argv.includes("--debug")) process.stderr.write(`${(error as Error)?.stack}\n`);
+  process.exitCode = 70;
+}

@@ -23,7 +23,7 @@ globalThis.appCache = {
 // The same text built at run time 40 times: 40 duplicate strings.
 globalThis.dupes = Array.from({ length: 40 }, () => ["dup", "licated", "text"].join("-"));
 // A big string, to top \`largest --self\`.
-globalThis.big = "B".repeat(300000);
+globalThis.big = Array.from({ length: 300000 }, () => "B").join("");
 // Strings on which a backtracking regex takes very long: Ctrl-C must stop such a \`find\`.
 globalThis.slow = Array.from({ length: 60 }, (_, i) => "a".repeat(26 + (i % 3)) + "!");
 

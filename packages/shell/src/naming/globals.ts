@@ -27,7 +27,7 @@ export function globalObject(graph: HeapGraph): number {
 export function pathSegments(path: string): string[] {
   const segments: string[] = [];
   const re = /\.([^.[\]]+)|\[(\d+)\]|\[(["'])(.*?)\3\]/gy;
-  const head = /^(global|globalThis)/.exec(path);
+  const head = /^(globalThis|global)/.exec(path);
   re.lastIndex = head ? head[0].length : 0;
   while (re.lastIndex < path.length) {
     const at = re.lastIndex;

@@ -7,7 +7,7 @@ import { resolveModuleVariable } from "./modules.js";
 export const NAMING_HELP = [
   "@12345 or 12345        a V8 object id (0x… for a Perl address)",
   "$1, $2 …               the objects the previous command listed",
-  "global.path.to.thing   a property path from the global object (also [3], ['a b'])",
+  "global.path.to.thing   a property path from the global object ([3], ['a b'])",
   "module:<file>#<var>    a module-level variable, e.g. module:app.mjs#sessions",
 ];
 
