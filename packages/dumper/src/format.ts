@@ -29,8 +29,8 @@ export const Encoding = {
   Varint: 0,
   /** Zigzag LEB128 of the difference to the previous value in the block. */
   Delta: 1,
-  /** Edges: zigzag LEB128 of target node index minus owner node index. */
-  OwnerDelta: 2,
+  /** Edges' targets: zigzag LEB128 of the target node index minus its prediction (FORMAT.md). */
+  SlotDelta: 2,
   /** One byte per value. */
   Bytes: 3,
 } as const;

@@ -1,0 +1,48 @@
+// V8 snapshot JSON chunks in, a .hmat file out: parser, writer and output file wired together.
+import { type HmatTotals, HmatWriter, type HmatWriterOptions } from "./hmat-writer.js";
+import { OutputFile } from "./output.js";
+import { V8JsonParser } from "./v8-parser.js";
+
+export class SnapshotConverter {
+  private readonly file: OutputFile;
+  private readonly writer: HmatWriter;
+  private readonly parser: V8JsonParser;
+
+  constructor(path: string, options: HmatWriterOptions) {
+    this.file = new OutputFile(path);
+    try {
+      this.writer = new HmatWriter((bytes) => this.file.write(bytes), options);
+    } catch (error) {
+      this.file.abort();
+      throw error;
+    }
+    this.parser = new V8JsonParser(this.writer);
+  }
+
+  /** Feeds one chunk; on error the temporary file is removed and the error rethrown. */
+  write(chunk: string): void {
+    try {
+      this.parser.write(chunk);
+    } catch (error) {
+      this.file.abort();
+      throw error;
+    }
+  }
+
+  /** Completes the file under its final name. */
+  finish(): HmatTotals {
+    try {
+      this.parser.end();
+      const totals = this.writer.finish();
+      this.file.commit();
+      return totals;
+    } catch (error) {
+      this.file.abort();
+      throw error;
+    }
+  }
+
+  abort(): void {
+    this.file.abort();
+  }
+}

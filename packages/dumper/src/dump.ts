@@ -1,0 +1,236 @@
+// dump() and dumpSync(): take V8's snapshot through the inspector and write it as .hmat.
+// The async path hands V8's chunks to a worker thread, which parses, compresses and writes them
+// on the other core, so the host is blocked only for V8's own snapshot plus a copy per chunk.
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as v8 from "node:v8";
+import { Worker } from "node:worker_threads";
+import { SnapshotConverter } from "./convert.js";
+import type { HmatWriterOptions } from "./hmat-writer.js";
+import { checkMemory } from "./memory.js";
+import { heapProfiler, isTrackingAllocations } from "./profiler.js";
+import { nextFileName, settings } from "./settings.js";
+import { VERSION } from "./version.js";
+
+export interface DumpOptions {
+  /** Why: recorded in the file (`api` unless given). */
+  reason?: string;
+  /** A free-form label recorded in the file. */
+  label?: string;
+  /** Leave out string contents (lengths only). */
+  redact?: boolean;
+  /** Keep at most this many characters of each string. */
+  maxString?: number;
+  /** Dump even when the memory guard says it may not fit. */
+  force?: boolean;
+  /** Convert in a worker thread (default true; dumpSync never does). */
+  worker?: boolean;
+  /** zlib level 1..9 (default 6). */
+  level?: number;
+}
+
+export interface DumpResult {
+  path: string;
+  bytes: number;
+  nodes: number;
+  edges: number;
+  /** How long the host's event loop was blocked. */
+  blockedMs: number;
+  /** From the call to the file being complete. */
+  totalMs: number;
+}
+
+const processStart = Date.now() - process.uptime() * 1000;
+
+/** The `info` record of FORMAT.md. */
+function processInfo(options: DumpOptions): Record<string, unknown> {
+  const heapSpaceStatistics = v8.getHeapSpaceStatistics();
+  const heapSpaces: Record<string, number> = {};
+  for (const space of heapSpaceStatistics) heapSpaces[space.space_name] = space.space_used_size;
+  return {
+    producer: `@heapmat/dumper ${VERSION}`,
+    nodeVersion: process.version,
+    v8Version: process.versions.v8,
+    pid: process.pid,
+    hostname: hostname(),
+    platform: process.platform,
+    arch: process.arch,
+    argv: process.argv,
+    execArgv: process.execArgv,
+    startTime: Math.round(processStart),
+    dumpTime: Date.now(),
+    uptime: process.uptime(),
+    memoryUsage: { ...process.memoryUsage() },
+    heapStatistics: { ...v8.getHeapStatistics() },
+    heapSpaces,
+    heapSpaceStatistics,
+    reason: options.reason ?? "api",
+    label: options.label ?? settings.label,
+    trackAllocations: isTrackingAllocations() || undefined,
+  };
+}
+
+function writerOptions(options: DumpOptions): HmatWriterOptions {
+  const redact = options.redact ?? settings.redact;
+  const maxString = options.maxString ?? settings.maxString;
+  return {
+    info: processInfo(options),
+    ...(redact && { redact }),
+    ...(maxString !== undefined && { maxString }),
+    ...(options.level !== undefined && { level: options.level }),
+  };
+}
+
+function prepare(path: string | undefined, options: DumpOptions): string {
+  if (!(options.force ?? settings.force)) {
+    const memory = checkMemory();
+    if (!memory.ok) throw new Error(memory.message);
+  }
+  return path === undefined ? nextFileName() : resolve(path);
+}
+
+/** V8's snapshot, chunk by chunk, synchronously. */
+function takeSnapshot(onChunk: (chunk: string) => void): void {
+  const session = heapProfiler();
+  const listener = (message: { params: { chunk: string } }) => onChunk(message.params.chunk);
+  session.on("HeapProfiler.addHeapSnapshotChunk", listener);
+  let failure: Error | null = null;
+  try {
+    // The inspector answers a same-thread session synchronously: chunks arrive inside post().
+    session.post("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, (error) => {
+      if (error) failure = error;
+    });
+  } finally {
+    session.removeListener("HeapProfiler.addHeapSnapshotChunk", listener);
+  }
+  if (failure) throw failure;
+}
+
+const reported = new WeakSet<Error>();
+
+/** Reports a failure on stderr, once per error. */
+function report(path: string | undefined, error: unknown): Error {
+  const err = error instanceof Error ? error : new Error(String(error));
+  if (reported.has(err)) return err;
+  reported.add(err);
+  const where = path ? ` to ${path}` : "";
+  try {
+    process.stderr.write(`heapmat-dumper: dump${where} failed: ${err.message}\n`);
+  } catch {}
+  return err;
+}
+
+/** Dumps the heap synchronously, on this thread (for exit paths). Throws on failure. */
+export function dumpSync(path?: string, options: DumpOptions = {}): DumpResult {
+  const start = performance.now();
+  let target: string | undefined;
+  try {
+    target = prepare(path, options);
+    const converter = new SnapshotConverter(target, writerOptions(options));
+    let failure: unknown = null;
+    takeSnapshot((chunk) => {
+      if (failure) return;
+      try {
+        converter.write(chunk);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
+    const totals = converter.finish();
+    const ms = performance.now() - start;
+    return { path: target, ...pick(totals), blockedMs: ms, totalMs: ms };
+  } catch (error) {
+    throw report(target, error);
+  }
+}
+
+const pick = (t: { bytes: number; nodes: number; edges: number }) => ({
+  bytes: t.bytes,
+  nodes: t.nodes,
+  edges: t.edges,
+});
+
+let inflight: Promise<DumpResult> | undefined;
+
+/**
+ * Dumps the heap to `path` (default: the configured pattern). Requests made while a dump is
+ * running share it. Failures are reported once on stderr and reject the promise; a caller that
+ * ignores the promise does not get an unhandled rejection.
+ */
+export function dump(path?: string, options: DumpOptions = {}): Promise<DumpResult> {
+  if (inflight) return inflight;
+  const run = dumpAsync(path, options).finally(() => {
+    inflight = undefined;
+  });
+  run.catch(() => {});
+  inflight = run;
+  return run;
+}
+
+async function dumpAsync(path: string | undefined, options: DumpOptions): Promise<DumpResult> {
+  const start = performance.now();
+  let target: string | undefined;
+  try {
+    target = prepare(path, options);
+    const file = options.worker === false ? null : workerFile();
+    if (!file) return dumpSync(target, { ...options, force: true });
+    return await dumpInWorker(file, target, writerOptions(options), start);
+  } catch (error) {
+    throw report(target, error);
+  }
+}
+
+/** The worker's built file beside this one, or null when running from sources. */
+function workerFile(): string | null {
+  try {
+    const here = fileURLToPath(import.meta.url);
+    const file = join(dirname(here), here.endsWith(".cjs") ? "worker.cjs" : "worker.mjs");
+    return existsSync(file) ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+type WorkerReply =
+  | { ready: true }
+  | { done: true; bytes: number; nodes: number; edges: number }
+  | { error: string };
+
+function dumpInWorker(
+  file: string,
+  path: string,
+  options: HmatWriterOptions,
+  start: number,
+): Promise<DumpResult> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(file, { workerData: { path, options } });
+    let blockedMs = 0;
+    let settled = false;
+    const settle = (error: Error | null, result?: DumpResult) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolvePromise(result!);
+    };
+    worker.on("message", (reply: WorkerReply) => {
+      if ("ready" in reply) {
+        const before = performance.now();
+        try {
+          takeSnapshot((chunk) => worker.postMessage(chunk));
+          worker.postMessage(null);
+        } catch (error) {
+          worker.terminate();
+          settle(error as Error);
+        }
+        blockedMs = performance.now() - before;
+      } else if ("done" in reply) {
+        settle(null, { path, ...pick(reply), blockedMs, totalMs: performance.now() - start });
+      } else settle(new Error(reply.error));
+    });
+    worker.on("error", (error) => settle(error));
+    worker.on("exit", (code) => settle(new Error(`the dump worker exited with code ${code}`)));
+  });
+}

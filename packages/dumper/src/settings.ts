@@ -1,0 +1,48 @@
+// Process-wide dumper settings: defaults, overridden by HEAPMAT_DUMPER (register) or configure().
+import { basename, extname, resolve } from "node:path";
+
+export interface Settings {
+  /** File name pattern with {pid}, {n}, {script}, {time}; resolved against the start-up cwd. */
+  file: string;
+  redact: boolean;
+  maxString: number | undefined;
+  /** tick() dumps on every Nth call. */
+  every: number;
+  label: string | undefined;
+  force: boolean;
+}
+
+export const DEFAULT_FILE = "{script}-{pid}-{n}.hmat";
+
+export const settings: Settings = {
+  file: resolve(DEFAULT_FILE),
+  redact: false,
+  maxString: undefined,
+  every: 1,
+  label: undefined,
+  force: false,
+};
+
+/** Changes the defaults of every later dump. A relative `file` is resolved against the cwd now. */
+export function configure(changes: Partial<Settings>): void {
+  Object.assign(settings, changes);
+  if (changes.file !== undefined) settings.file = resolve(changes.file);
+}
+
+let serial = 0;
+
+function scriptName(): string {
+  const main = process.argv[1];
+  return main ? basename(main, extname(main)) : "node";
+}
+
+/** The next file name from the pattern. */
+export function nextFileName(pattern = settings.file): string {
+  const n = ++serial;
+  const time = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+  return pattern
+    .replaceAll("{pid}", String(process.pid))
+    .replaceAll("{n}", String(n))
+    .replaceAll("{script}", scriptName())
+    .replaceAll("{time}", time);
+}
