@@ -1,3 +1,10 @@
+export { readSnapshot, type SnapshotFormat, sniffFormat } from "./detect.js";
 export { readHeapSnapshot } from "./heapsnapshot.js";
-export { type ByteSource, bytesSource, type ReadOptions, SnapshotReadError } from "./source.js";
+export {
+  type ByteSource,
+  bytesSource,
+  gunzipSource,
+  type ReadOptions,
+  SnapshotReadError,
+} from "./source.js";
 export { graphFromV8Columns, type V8Columns, type V8Meta } from "./v8-columns.js";

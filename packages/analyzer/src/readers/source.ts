@@ -42,3 +42,139 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
     },
   };
 }
+
+/**
+ * Reads a source's first `count` bytes (fewer if it is shorter) to sniff its format. Returns them
+ * with a source that still yields every byte from the start; that source can be read once.
+ */
+export async function peekSource(
+  source: ByteSource,
+  count: number,
+): Promise<{ head: Uint8Array; source: ByteSource }> {
+  const iterator = source.chunks()[Symbol.asyncIterator]();
+  const buffered: Uint8Array[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    buffered.push(next.value);
+    length += next.value.byteLength;
+  }
+  const head = new Uint8Array(Math.min(count, length));
+  let at = 0;
+  for (const chunk of buffered) {
+    if (at === head.length) break;
+    const part = chunk.subarray(0, head.length - at);
+    head.set(part, at);
+    at += part.length;
+  }
+  return {
+    head,
+    source: {
+      name: source.name,
+      ...(source.size !== undefined && { size: source.size }),
+      async *chunks() {
+        try {
+          yield* buffered;
+          if (ended) return;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) return;
+            yield next.value;
+          }
+        } finally {
+          await iterator.return?.();
+        }
+      },
+    },
+  };
+}
+
+/** Whether bytes start with gzip's magic. */
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Decompresses a gzip'd source with the web-standard DecompressionStream. `onRead` is told how many
+ * compressed bytes were consumed, for progress; a cut or corrupt stream becomes a SnapshotReadError.
+ */
+export function gunzipSource(source: ByteSource, onRead?: (bytes: number) => void): ByteSource {
+  return {
+    name: source.name,
+    async *chunks() {
+      const gunzip = new DecompressionStream("gzip");
+      const writer = gunzip.writable.getWriter();
+      const input = source.chunks()[Symbol.asyncIterator]();
+      let read = 0;
+      let inputError: unknown;
+      const pump = (async () => {
+        try {
+          for (;;) {
+            const next = await input.next();
+            if (next.done) break;
+            read += next.value.byteLength;
+            onRead?.(read);
+            await writer.write(next.value as Uint8Array<ArrayBuffer>);
+          }
+          await writer.close();
+        } catch (error) {
+          inputError ??= error;
+          await writer.abort(error).catch(() => {});
+        } finally {
+          await input.return?.();
+        }
+      })();
+      const reader = gunzip.readable.getReader();
+      try {
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) break;
+          yield next.value;
+        }
+      } catch (error) {
+        if (inputError !== undefined) throw inputError;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new SnapshotReadError(
+          source.name,
+          read,
+          `a complete gzip stream (${message})`,
+          /unexpected end/i.test(message),
+        );
+      } finally {
+        await reader.cancel().catch(() => {});
+        await pump;
+      }
+    },
+  };
+}
+
+/** Calls onProgress at most about a thousand times, monotone, ending at the total. */
+export class Progress {
+  private done = 0;
+  private reported = 0;
+  private readonly step: number;
+  constructor(
+    private readonly total: number | undefined,
+    private readonly onProgress: ReadOptions["onProgress"],
+  ) {
+    this.step = Math.max(1 << 20, (total ?? 0) / 1000);
+  }
+  /** Bytes consumed so far. */
+  update(done: number): void {
+    this.done = done;
+    if (this.onProgress && done - this.reported >= this.step) {
+      this.reported = done;
+      this.onProgress(done, this.total);
+    }
+  }
+  /** Reports completion: the total when known. */
+  end(): void {
+    const final = this.total ?? this.done;
+    if (this.onProgress && this.reported !== final) this.onProgress(final, this.total);
+  }
+}

@@ -72,10 +72,7 @@ export function graphFromV8Columns(columns: V8Columns, info: DumpInfo): HeapGrap
   }
 
   const edgeKinds = meta.edge_types[0];
-  const edgeKindIsIndex = new Uint8Array(edgeKinds.length);
-  edgeKinds.forEach((kind, k) => {
-    edgeKindIsIndex[k] = kind === "element" || kind === "hidden" ? 1 : 0;
-  });
+  const edgeKindIsIndex = edgeKindIsIndexOf(edgeKinds);
 
   return {
     info,
@@ -97,11 +94,24 @@ export function graphFromV8Columns(columns: V8Columns, info: DumpInfo): HeapGrap
     edgeTarget,
     rootIndex: 0,
     locations: columns.locations ? locationColumns(meta, columns.locations, nodeFieldCount) : null,
-    trace: columns.traceFunctionInfos && columns.traceTree ? allocationTrace(meta, columns) : null,
+    trace:
+      columns.traceFunctionInfos && columns.traceTree
+        ? allocationTrace(
+            meta,
+            columns.traceFunctionInfos,
+            flattenTraceTree(meta, columns.traceTree),
+          )
+        : null,
   };
 }
 
-function locationColumns(
+/** Per edge kind, 1 when its name_or_index is an element index (V8 `element`, `hidden`). */
+export function edgeKindIsIndexOf(edgeKinds: readonly string[]): Uint8Array {
+  return Uint8Array.from(edgeKinds, (kind) => (kind === "element" || kind === "hidden" ? 1 : 0));
+}
+
+/** V8's `locations`, flat, as columns. */
+export function locationColumns(
   meta: V8Meta,
   flat: ArrayLike<number>,
   nodeFieldCount: number,
@@ -131,7 +141,72 @@ function locationColumns(
   return columns;
 }
 
-function allocationTrace(meta: V8Meta, columns: V8Columns): AllocationTrace {
+/** The trace tree flattened in pre-order (parents before children); parent -1 for a root. */
+export interface TraceTreeColumns {
+  id: Uint32Array;
+  parent: Int32Array;
+  functionInfo: Uint32Array;
+  count: Uint32Array;
+  size: Float64Array;
+}
+
+export function traceNodeFieldsOf(meta: V8Meta): string[] {
+  return meta.trace_node_fields ?? ["id", "function_info_index", "count", "size", "children"];
+}
+
+/** Flattens V8's nested trace tree in pre-order with an explicit stack: deep recursion is a real risk. */
+export function flattenTraceTree(meta: V8Meta, tree: unknown[]): TraceTreeColumns {
+  const fields = traceNodeFieldsOf(meta);
+  const [tId, tInfo, tCount, tSize, tChildren] = [
+    "id",
+    "function_info_index",
+    "count",
+    "size",
+    "children",
+  ].map((name) => fields.indexOf(name)) as [number, number, number, number, number];
+  const width = fields.length;
+  const ids: number[] = [];
+  const parents: number[] = [];
+  const infoIndex: number[] = [];
+  const counts: number[] = [];
+  const sizes: number[] = [];
+  // Each frame: a flat sibling list, the next offset in it, and the parent of its nodes.
+  const stack: Array<{ flat: unknown[]; at: number; parent: number }> = [
+    { flat: tree, at: 0, parent: -1 },
+  ];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.at + width > frame.flat.length) {
+      stack.pop();
+      continue;
+    }
+    const o = frame.at;
+    frame.at += width;
+    const self = ids.length;
+    ids.push(frame.flat[o + tId] as number);
+    parents.push(frame.parent);
+    infoIndex.push(frame.flat[o + tInfo] as number);
+    counts.push(frame.flat[o + tCount] as number);
+    sizes.push(frame.flat[o + tSize] as number);
+    const children = frame.flat[o + tChildren];
+    if (Array.isArray(children) && children.length > 0)
+      stack.push({ flat: children, at: 0, parent: self });
+  }
+  return {
+    id: Uint32Array.from(ids),
+    parent: Int32Array.from(parents),
+    functionInfo: Uint32Array.from(infoIndex),
+    count: Uint32Array.from(counts),
+    size: Float64Array.from(sizes),
+  };
+}
+
+/** The allocation trace: V8's function infos (flat) joined to the flattened tree. */
+export function allocationTrace(
+  meta: V8Meta,
+  infos: ArrayLike<number>,
+  tree: TraceTreeColumns,
+): AllocationTrace {
   const infoFields = meta.trace_function_info_fields ?? [
     "function_id",
     "name",
@@ -140,7 +215,6 @@ function allocationTrace(meta: V8Meta, columns: V8Columns): AllocationTrace {
     "line",
     "column",
   ];
-  const infos = columns.traceFunctionInfos!;
   const width = infoFields.length;
   const infoCount = Math.floor(infos.length / width);
   const pick = (name: string) => {
@@ -149,48 +223,8 @@ function allocationTrace(meta: V8Meta, columns: V8Columns): AllocationTrace {
     if (at >= 0) for (let i = 0; i < infoCount; i++) out[i] = infos[i * width + at]!;
     return out;
   };
-
-  // Flatten the nested tree depth-first with an explicit stack: deep recursion is a real risk.
-  const treeFields = meta.trace_node_fields ?? [
-    "id",
-    "function_info_index",
-    "count",
-    "size",
-    "children",
-  ];
-  const [tId, tInfo, tCount, tSize, tChildren] = [
-    "id",
-    "function_info_index",
-    "count",
-    "size",
-    "children",
-  ].map((name) => treeFields.indexOf(name)) as [number, number, number, number, number];
-  const treeWidth = treeFields.length;
-  const ids: number[] = [];
-  const parents: number[] = [];
-  const infoIndex: number[] = [];
-  const counts: number[] = [];
-  const sizes: number[] = [];
-  const stack: Array<[unknown[], number]> = [[columns.traceTree!, -1]];
-  while (stack.length > 0) {
-    const [flat, parent] = stack.pop()!;
-    for (let o = 0; o + treeWidth <= flat.length; o += treeWidth) {
-      const self = ids.length;
-      ids.push(flat[o + tId] as number);
-      parents.push(parent);
-      infoIndex.push(flat[o + tInfo] as number);
-      counts.push(flat[o + tCount] as number);
-      sizes.push(flat[o + tSize] as number);
-      const children = flat[o + tChildren];
-      if (Array.isArray(children) && children.length > 0) stack.push([children, self]);
-    }
-  }
   return {
-    id: Uint32Array.from(ids),
-    parent: Int32Array.from(parents),
-    functionInfo: Uint32Array.from(infoIndex),
-    count: Uint32Array.from(counts),
-    size: Float64Array.from(sizes),
+    ...tree,
     functionName: pick("name"),
     scriptName: pick("script_name"),
     scriptId: pick("script_id"),

@@ -1,0 +1,253 @@
+// Streams a JSON array of strings (V8's `strings` table) out of byte chunks into a string[]. The
+// table can be larger than the longest string V8 can hold, so it is never joined: each chunk's
+// plain ASCII strings are decoded with one TextDecoder call and sliced; strings with escapes or
+// raw UTF-8, and strings cut by a chunk boundary, take a slower exact path.
+
+import { isSpace, type JsonFail } from "./json-value.js";
+
+const decoder = new TextDecoder();
+
+const Expect = { first: 0, value: 1, comma: 2 } as const;
+
+export class StringArrayScanner {
+  readonly strings: string[] = [];
+  done = false;
+  pos = 0;
+
+  private opened = false;
+  private expect: number = Expect.first;
+  // A string cut by a chunk boundary: its raw bytes so far, and where it started relative to the
+  // current chunk (negative once later chunks arrive).
+  private pending: Uint8Array | null = null;
+  private pendingLength = 0;
+  private pendingStart = 0;
+  private pendingEscaped = false;
+  private lastChunkLength = 0;
+  // Plain strings of the current chunk, decoded together at its end: (string index, start, end).
+  private plain = new Int32Array(3 * 1024);
+
+  constructor(
+    private readonly what: string,
+    private readonly fail: JsonFail,
+  ) {}
+
+  /** Consumes b[from..to) up to the end of the array; `pos` is where it stopped. */
+  feed(b: Uint8Array, from: number, to: number): void {
+    let i = from;
+    if (this.pending) {
+      this.pendingStart -= this.lastChunkLength;
+      i = this.continuePending(b, i, to);
+    }
+    this.lastChunkLength = b.length;
+    let plainCount = 0;
+    let rawUtf8 = false;
+    let regionStart = -1;
+    let regionEnd = -1;
+    while (i < to && !this.pending) {
+      const c = b[i]!;
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
+      if (!this.opened) {
+        if (c !== 0x5b) this.fail(i, `'[' opening ${this.what}`);
+        this.opened = true;
+        i++;
+        continue;
+      }
+      if (this.expect === Expect.comma) {
+        if (c === 0x2c) this.expect = Expect.value;
+        else if (c === 0x5d) this.done = true;
+        else this.fail(i, `',' or ']' in ${this.what}`);
+        i++;
+        if (this.done) break;
+        continue;
+      }
+      if (c === 0x5d && this.expect === Expect.first) {
+        this.done = true;
+        i++;
+        break;
+      }
+      if (c !== 0x22) this.fail(i, `a string in ${this.what}`);
+      const start = i + 1;
+      let j = start;
+      while (j < to) {
+        const d = b[j]!;
+        if (d === 0x22 || d === 0x5c || d >= 0x80) break;
+        j++;
+      }
+      this.expect = Expect.comma;
+      if (j < to && b[j] === 0x22) {
+        // Plain ASCII: decoded with the rest of the chunk's plain strings below.
+        if (3 * plainCount + 3 > this.plain.length) this.growPlain();
+        this.plain[3 * plainCount] = this.strings.length;
+        this.plain[3 * plainCount + 1] = start;
+        this.plain[3 * plainCount + 2] = j;
+        plainCount++;
+        if (regionStart < 0) regionStart = start;
+        regionEnd = j;
+        this.strings.push("");
+        i = j + 1;
+        continue;
+      }
+      // Escapes or raw UTF-8: find the closing quote, then decode exactly.
+      let escaped = false;
+      for (; j < to; j++) {
+        const d = b[j]!;
+        if (escaped) escaped = false;
+        else if (d === 0x5c) escaped = true;
+        else if (d === 0x22) break;
+        else if (d >= 0x80) rawUtf8 = true;
+      }
+      if (j < to) {
+        this.strings.push(
+          decodeJsonString(b.subarray(start, j), (at, what) => this.fail(start + at, what)),
+        );
+        i = j + 1;
+      } else {
+        this.startPending(b, start, to, escaped);
+        i = to;
+      }
+    }
+    if (plainCount > 0) this.decodePlain(b, plainCount, rawUtf8, regionStart, regionEnd);
+    this.pos = i;
+  }
+
+  private decodePlain(
+    b: Uint8Array,
+    count: number,
+    rawUtf8: boolean,
+    regionStart: number,
+    regionEnd: number,
+  ): void {
+    const plain = this.plain;
+    if (rawUtf8) {
+      // Raw UTF-8 between them would shift character offsets: decode one by one.
+      for (let k = 0; k < 3 * count; k += 3)
+        this.strings[plain[k]!] = decoder.decode(b.subarray(plain[k + 1]!, plain[k + 2]!));
+      return;
+    }
+    const text = decoder.decode(b.subarray(regionStart, regionEnd));
+    for (let k = 0; k < 3 * count; k += 3)
+      this.strings[plain[k]!] = text.slice(
+        plain[k + 1]! - regionStart,
+        plain[k + 2]! - regionStart,
+      );
+  }
+
+  private startPending(b: Uint8Array, start: number, to: number, escaped: boolean): void {
+    this.pending = new Uint8Array(Math.max(4096, 2 * (to - start)));
+    this.pendingLength = 0;
+    this.pendingStart = start;
+    this.pendingEscaped = escaped;
+    this.append(b, start, to);
+  }
+
+  /** Continues a string cut by a chunk boundary; returns where this chunk's scan goes on. */
+  private continuePending(b: Uint8Array, from: number, to: number): number {
+    let escaped = this.pendingEscaped;
+    let j = from;
+    for (; j < to; j++) {
+      const d = b[j]!;
+      if (escaped) escaped = false;
+      else if (d === 0x5c) escaped = true;
+      else if (d === 0x22) break;
+    }
+    this.append(b, from, j);
+    this.pendingEscaped = escaped;
+    if (j === to) return to;
+    const start = this.pendingStart;
+    const raw = this.pending!.subarray(0, this.pendingLength);
+    this.strings.push(decodeJsonString(raw, (at, what) => this.fail(start + at, what)));
+    this.pending = null;
+    return j + 1;
+  }
+
+  private append(b: Uint8Array, from: number, to: number): void {
+    const need = this.pendingLength + (to - from);
+    let pending = this.pending!;
+    if (need > pending.length) {
+      const grown = new Uint8Array(Math.max(need, 2 * pending.length));
+      grown.set(pending.subarray(0, this.pendingLength));
+      pending = this.pending = grown;
+    }
+    pending.set(b.subarray(from, to), this.pendingLength);
+    this.pendingLength = need;
+  }
+
+  private growPlain(): void {
+    const grown = new Int32Array(this.plain.length * 2);
+    grown.set(this.plain);
+    this.plain = grown;
+  }
+}
+
+const SHORT_ESCAPES: Record<number, number> = {
+  34: 0x22,
+  92: 0x5c,
+  47: 0x2f,
+  98: 0x08,
+  102: 0x0c,
+  110: 0x0a,
+  114: 0x0d,
+  116: 0x09,
+};
+
+// Runs of escaped code units are collected here and turned into a string in one call.
+const units = new Uint16Array(4096);
+
+/**
+ * Decodes the bytes between a JSON string's quotes, exactly as JSON.parse would (lone surrogates
+ * from \uXXXX escapes survive; invalid raw UTF-8 becomes U+FFFD, as TextDecoder makes it).
+ */
+export function decodeJsonString(raw: Uint8Array, fail: JsonFail): string {
+  let out = "";
+  let unitCount = 0;
+  let runStart = 0;
+  const flushUnits = () => {
+    if (unitCount > 0)
+      out += String.fromCharCode.apply(null, units.subarray(0, unitCount) as never);
+    unitCount = 0;
+  };
+  let i = 0;
+  while (i < raw.length) {
+    if (raw[i] !== 0x5c) {
+      i++;
+      continue;
+    }
+    if (i > runStart) {
+      flushUnits();
+      out += decoder.decode(raw.subarray(runStart, i));
+    }
+    const e = raw[i + 1] ?? -1;
+    let unit: number;
+    if (e === 0x75) {
+      unit = 0;
+      for (let h = i + 2; h < i + 6; h++) {
+        const x = hexValue(raw[h] ?? -1);
+        if (x < 0) fail(h, "4 hex digits after \\u");
+        unit = unit * 16 + x;
+      }
+      i += 6;
+    } else {
+      const short = SHORT_ESCAPES[e];
+      if (short === undefined)
+        fail(i + 1, 'a JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
+      unit = short;
+      i += 2;
+    }
+    if (unitCount === units.length) flushUnits();
+    units[unitCount++] = unit;
+    runStart = i;
+  }
+  flushUnits();
+  if (runStart < raw.length) out += decoder.decode(raw.subarray(runStart));
+  return out;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
