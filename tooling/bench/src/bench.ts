@@ -72,6 +72,11 @@ export interface BenchReport {
     hmatBytes?: number;
   };
   measurements: Record<MeasureId, MeasurementResult>;
+  /**
+   * What each tool that builds a dominator tree says the root retains: independent implementations
+   * over the same heap must agree (the .hmat figure comes from another dump of the same program).
+   */
+  rootRetainedSize: Partial<Record<MeasureId, number>>;
   ratios: RatioRow[];
 }
 
@@ -241,6 +246,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       ...(existsSync(paths.hmat) && { hmatBytes: statSync(paths.hmat).size }),
     },
     measurements,
+    rootRetainedSize: Object.fromEntries(
+      Object.entries(measurements).flatMap(([id, m]) => {
+        const size = m.runs[0]?.rootRetainedSize;
+        return typeof size === "number" ? [[id, size]] : [];
+      }),
+    ),
     ratios: [],
   };
   report.ratios = computeRatios(report);

@@ -76,7 +76,7 @@ describe("pnpm bench --scale 100k", () => {
   });
 
   it("loads the same heap with the anchors, each in its own process", () => {
-    for (const id of ["json-parse", "memlab"] as const) {
+    for (const id of ["json-parse", "memlab", "devtools"] as const) {
       const run = ok(id).runs[0] as Record<string, number>;
       expect(run.nodes).toBe(report.heap.nodes);
       expect(run.wallMs).toBeGreaterThan(0);
@@ -94,8 +94,9 @@ describe("pnpm bench --scale 100k", () => {
       const run = heapmat.runs[0] as Record<string, number>;
       const memlab = report.measurements.memlab.runs[0] as Record<string, number>;
       expect(run.nodes).toBe(report.heap.nodes);
-      // Two independent dominator trees over the same file agree on what the root retains.
+      // Independent dominator trees over the same file agree on what the root retains.
       expect(run.rootRetainedSize).toBe(memlab.rootRetainedSize);
+      expect(report.rootRetainedSize.devtools).toBe(memlab.rootRetainedSize);
     }
   });
 

@@ -55,6 +55,16 @@ export function formatReport(report: BenchReport, color: boolean): string {
     ),
   );
 
+  const retained = Object.entries(report.rootRetainedSize);
+  if (retained.length > 1) {
+    const agree =
+      new Set(retained.filter(([id]) => id !== "heapmat-hmat").map(([, v]) => v)).size === 1;
+    lines.push(
+      "",
+      `root retained size: ${retained.map(([id, v]) => `${id} ${formatCount(v)}`).join(", ")}${agree ? "" : paint("red", " (the .heapsnapshot figures differ)")}`,
+    );
+  }
+
   lines.push("");
   const measured = Object.entries(report.measurements)
     .filter(([, m]) => m.status !== "skipped")

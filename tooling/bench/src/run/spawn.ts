@@ -63,11 +63,12 @@ export async function runChild(spec: ChildSpec): Promise<ChildRun> {
   }
 }
 
-/** The last meaningful lines of a child's stderr: the error, not the stack. */
+/** The error line of a child's stderr (not the stack), or its last lines. */
 function lastLines(stderr: string): string {
   const lines = stderr
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith("at ") && !line.startsWith("Node.js v"));
-  return lines.slice(-2).join(" | ") || "no output";
+  const error = lines.findLast((line) => /^(\w+Error|Error)\b/.test(line));
+  return error ?? (lines.slice(-2).join(" | ") || "no output");
 }
