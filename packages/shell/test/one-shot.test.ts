@@ -52,7 +52,7 @@ describe("heapmat FILE COMMAND (one-shot)", () => {
   it("exits 3 on a missing or unreadable file, in one line and without a stack trace", () => {
     const missing = heapmat([join(dir, "nope.heapsnapshot"), "summary"]);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toBe(`error: ${join(dir, "nope.heapsnapshot")}: no such file\n`);
+    expect(missing.stderr).toMatch(/^error: .*nope\.heapsnapshot: .*no such file.*\n$/);
 
     const garbage = join(dir, "garbage.heapsnapshot");
     writeFileSync(garbage, '{"snapshot": {"meta": ');
