@@ -3,7 +3,7 @@ import { GROUPS, MEASUREMENTS, type MeasureId } from "./bench.js";
 import { isScale, SCALES, type Scale } from "./scales.js";
 
 export const USAGE = `usage: pnpm bench [--scale ${Object.keys(SCALES).join("|")}] [--only <list>] [--runs N]
-                  [--json] [--out FILE] [--cache-dir DIR] [--debug]
+                  [--json] [--out FILE] [--cache-dir DIR] [--profile DIR] [--debug]
 
   --scale      heap size in snapshot nodes (default 1m)
   --only       comma-separated measurements or groups (default: all)
@@ -13,6 +13,8 @@ export const USAGE = `usage: pnpm bench [--scale ${Object.keys(SCALES).join("|")
   --json       print the report as JSON on stdout instead of the table
   --out        where to write the JSON report (default results/latest-<scale>.json)
   --cache-dir  where snapshot files are cached (default <tmpdir>/heapmat-bench)
+  --profile    CPU-profile heapmat's processes (node --cpu-prof) into DIR; the report lists
+               their hot spots
 `;
 
 export interface CliOptions {
@@ -22,6 +24,7 @@ export interface CliOptions {
   json: boolean;
   out: string | undefined;
   cacheDir: string | undefined;
+  profile: string | undefined;
   debug: boolean;
   help: boolean;
 }
@@ -40,6 +43,7 @@ export function parseCli(argv: string[]): CliOptions {
         json: { type: "boolean", default: false },
         out: { type: "string" },
         "cache-dir": { type: "string" },
+        profile: { type: "string" },
         debug: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -58,6 +62,7 @@ export function parseCli(argv: string[]): CliOptions {
     json: values.json === true,
     out: values.out as string | undefined,
     cacheDir: values["cache-dir"] as string | undefined,
+    profile: values.profile as string | undefined,
     debug: values.debug === true,
     help: values.help === true,
   };

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LEAK_DUMPS } from "./heap/build-heap.js";
+import { LEAK_DUMPS, LeakedRecord } from "./heap/build-heap.js";
 import { cachePaths, gzip6Size, snapshotCounts } from "./heap/files.js";
+import { type HotSpot, hotSpots } from "./report/profile.js";
 import { computeRatios, type RatioRow } from "./report/ratios.js";
 import { type ChildRun, runChild } from "./run/spawn.js";
 import { type MinMedian, minMedian } from "./run/stats.js";
@@ -41,6 +42,8 @@ export interface BenchOptions {
   only: ReadonlySet<MeasureId>;
   /** Snapshot cache root; the files live in a folder keyed by scale, Node version and heap shape. */
   cacheRoot?: string;
+  /** CPU-profile heapmat's processes into <profileDir>/<measurement>/ and list their hot spots. */
+  profileDir?: string;
   log?: (message: string) => void;
 }
 
@@ -78,6 +81,8 @@ export interface BenchReport {
    */
   rootRetainedSize: Partial<Record<MeasureId, number>>;
   ratios: RatioRow[];
+  /** With --profile: the functions where heapmat's processes spent their time. */
+  hotSpots?: Partial<Record<MeasureId, HotSpot[]>>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,6 +102,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const heapMb = Math.max(4096, Math.ceil((nodes * 600) / 2 ** 20));
   const nodeFlags = [`--max-old-space-size=${heapMb}`];
   const measurements = {} as Record<MeasureId, MeasurementResult>;
+  const profiled: MeasureId[] = [];
+  const profile = (id: MeasureId): string[] => {
+    if (!options.profileDir || !GROUPS.heapmat!.includes(id)) return [];
+    const dir = join(options.profileDir, id);
+    if (!profiled.includes(id)) {
+      profiled.push(id);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return ["--cpu-prof", "--cpu-prof-dir", dir];
+  };
   const wanted = (id: MeasureId) => options.only.has(id);
 
   const measure = async (
@@ -137,18 +152,24 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
 
   // Dumps: each run builds the heap in a fresh process, then dumps it; the last file is cached.
-  const dumpOnce = (tool: "v8" | "heapmat", file: string) => async (): Promise<ChildRun> => {
-    const partial = `${file}.partial-${tool}${tool === "v8" ? ".heapsnapshot" : ".hmat"}`;
-    const outcome = await runChild({
-      script: child("dump"),
-      args: ["--tool", tool, "--units", String(units), "--out", partial],
-      nodeFlags: [...nodeFlags, "--expose-gc"],
-    });
-    if (!outcome.result.failed && !outcome.result.unavailable) renameSync(partial, file);
-    return outcome;
-  };
+  const dumpOnce =
+    (tool: "v8" | "heapmat", file: string, flags: string[] = []) =>
+    async (): Promise<ChildRun> => {
+      const partial = `${file}.partial-${tool}${tool === "v8" ? ".heapsnapshot" : ".hmat"}`;
+      const outcome = await runChild({
+        script: child("dump"),
+        args: ["--tool", tool, "--units", String(units), "--out", partial],
+        nodeFlags: [...nodeFlags, ...flags, "--expose-gc"],
+      });
+      if (!outcome.result.failed && !outcome.result.unavailable) renameSync(partial, file);
+      return outcome;
+    };
   await measure("v8-write", options.runs, dumpOnce("v8", paths.heapsnapshot));
-  await measure("heapmat-dump", options.runs, dumpOnce("heapmat", paths.hmat));
+  await measure(
+    "heapmat-dump",
+    options.runs,
+    dumpOnce("heapmat", paths.hmat, profile("heapmat-dump")),
+  );
 
   // Loads need the files: make any that are missing (not measured), once per cache folder.
   const ensure = async (file: string, tool: "v8" | "heapmat"): Promise<string | undefined> => {
@@ -167,7 +188,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       : undefined;
 
   const load =
-    (tool: string, file: string, missing: string | undefined, extra: string[] = []) =>
+    (
+      tool: string,
+      file: string,
+      missing: string | undefined,
+      extra: string[] = [],
+      flags: string[] = [],
+    ) =>
     async (): Promise<ChildRun | string> => {
       if (missing !== undefined) return `no ${file}: ${missing}`;
       if (tool === "devtools" && !existsSync(child("load-devtools"))) {
@@ -176,7 +203,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       return runChild({
         script: child(tool === "devtools" ? "load-devtools" : "load"),
         args: ["--tool", tool, "--file", file, ...extra],
-        nodeFlags,
+        nodeFlags: [...nodeFlags, ...flags],
       });
     };
   await measure("json-parse", options.runs, load("json", paths.heapsnapshot, jsonMissing));
@@ -185,9 +212,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   await measure(
     "heapmat-heapsnapshot",
     options.runs,
-    load("heapmat", paths.heapsnapshot, jsonMissing),
+    load("heapmat", paths.heapsnapshot, jsonMissing, [], profile("heapmat-heapsnapshot")),
   );
-  await measure("heapmat-hmat", options.runs, load("heapmat", paths.hmat, hmatMissing));
+  await measure(
+    "heapmat-hmat",
+    options.runs,
+    load("heapmat", paths.hmat, hmatMissing, [], profile("heapmat-hmat")),
+  );
   // One run: the 100 objects are the sample; the load and index before them are not timed.
   await measure(
     "identify",
@@ -210,16 +241,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const outcome = await runChild({
       script: leakreportCli(),
       args: ["--json", ...series],
-      nodeFlags,
+      nodeFlags: [...nodeFlags, ...profile("leakreport")],
       resultFlag: false,
       preload: child("peak-at-exit"),
       okCodes: [0, 1],
+      captureStdout: true,
     });
     const failed = outcome.result.failed;
     if (typeof failed === "string" && /not implemented/.test(failed)) {
       return "heapmat-leakreport is not implemented yet";
     }
-    return { ...outcome, result: { ...outcome.result, format: leakFormat } };
+    if (failed) return outcome;
+    // Only a run that produced a report counts; note whether it names the class that leaks.
+    try {
+      JSON.parse(outcome.stdout ?? "");
+    } catch {
+      return { ...outcome, result: { failed: "heapmat-leakreport --json printed no JSON report" } };
+    }
+    const foundLeak = outcome.stdout!.includes(LeakedRecord.name);
+    return { ...outcome, result: { ...outcome.result, format: leakFormat, foundLeak } };
   });
 
   const counts = existsSync(paths.heapsnapshot) ? snapshotCounts(paths.heapsnapshot) : undefined;
@@ -255,6 +295,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ratios: [],
   };
   report.ratios = computeRatios(report);
+  if (options.profileDir) {
+    const dir = options.profileDir;
+    report.hotSpots = Object.fromEntries(profiled.map((id) => [id, hotSpots(join(dir, id))]));
+  }
   return report;
 }
 

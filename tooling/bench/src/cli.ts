@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       runs: options.runs,
       only: options.only,
       ...(options.cacheDir && { cacheRoot: resolve(options.cacheDir) }),
+      ...(options.profile && { profileDir: resolve(options.profile) }),
       log,
     });
     const here = dirname(fileURLToPath(import.meta.url));

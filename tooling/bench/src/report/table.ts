@@ -82,6 +82,22 @@ export function formatReport(report: BenchReport, color: boolean): string {
     ...table(["measurement", "time: min / median", "pause", "peak RSS", "what"], measured),
   );
 
+  for (const [id, spots] of Object.entries(report.hotSpots ?? {})) {
+    if (!spots.length) continue;
+    lines.push("", `hot spots of ${id} (self time over its profiles):`);
+    lines.push(
+      ...table(
+        ["self", "share", "function", "where"],
+        spots.map((s) => [
+          formatMs(s.selfMs),
+          `${(s.share * 100).toFixed(1)}%`,
+          s.function,
+          s.where,
+        ]),
+      ),
+    );
+  }
+
   const missing = Object.entries(report.measurements).filter(
     ([, m]) => m.status === "failed" || m.status === "unavailable",
   );

@@ -10,6 +10,7 @@ export interface ChildRun {
   wallMs: number;
   /** The child's result, or the reason it has none. */
   result: Record<string, unknown>;
+  stdout?: string;
 }
 
 export interface ChildSpec {
@@ -23,6 +24,8 @@ export interface ChildSpec {
   preload?: string;
   /** Exit codes that count as success (a leak report exits 1 when it finds leaks). */
   okCodes?: number[];
+  /** Keep the child's stdout (a command's own report) in `ChildRun.stdout`. */
+  captureStdout?: boolean;
 }
 
 export async function runChild(spec: ChildSpec): Promise<ChildRun> {
@@ -38,18 +41,26 @@ export async function runChild(spec: ChildSpec): Promise<ChildRun> {
   const env = { ...process.env, HEAPMAT_BENCH_PEAK_FILE: resultFile };
   try {
     const start = performance.now();
-    const { code, signal, stderr } = await new Promise<{
+    const { code, signal, stderr, stdout } = await new Promise<{
       code: number | null;
       signal: string | null;
       stderr: string;
+      stdout: string;
     }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, args, {
+        env,
+        stdio: ["ignore", spec.captureStdout ? "pipe" : "ignore", "pipe"],
+      });
       let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => {
+      const stdout: Buffer[] = [];
+      child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
+      child.stderr?.on("data", (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-4000);
       });
       child.on("error", reject);
-      child.on("close", (code, signal) => resolve({ code, signal, stderr }));
+      child.on("close", (code, signal) =>
+        resolve({ code, signal, stderr, stdout: Buffer.concat(stdout).toString() }),
+      );
     });
     const wallMs = performance.now() - start;
     const ok = code !== null && (spec.okCodes ?? [0]).includes(code);
@@ -57,7 +68,8 @@ export async function runChild(spec: ChildSpec): Promise<ChildRun> {
       const why = signal ? `killed by ${signal}` : `exit code ${code}`;
       return { wallMs, result: { failed: `${why}: ${lastLines(stderr)}` } };
     }
-    return { wallMs, result: JSON.parse(readFileSync(resultFile, "utf8")) };
+    const result = JSON.parse(readFileSync(resultFile, "utf8"));
+    return { wallMs, result, ...(spec.captureStdout && { stdout }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

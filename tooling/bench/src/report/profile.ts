@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+// Where the time went, from the V8 CPU profiles (`--cpu-prof`) of heapmat's measured processes:
+// self time per function, summed over the profiles in a folder (one per process or thread).
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotSpot {
+  function: string;
+  /** file:line, 1-based, as an editor shows it. */
+  where: string;
+  selfMs: number;
+  share: number;
+}
+
+export function hotSpots(dir: string, top = 8): HotSpot[] {
+  if (!existsSync(dir)) return [];
+  const self = new Map<string, { function: string; where: string; us: number }>();
+  let total = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
+    const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
+    const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+    profile.samples.forEach((id, i) => {
+      const frame = byId.get(id);
+      const us = profile.timeDeltas[i] ?? 0;
+      if (!frame || frame.functionName === "(idle)" || frame.functionName === "(program)") return;
+      const where = `${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+      const name = frame.functionName || "(anonymous)";
+      const key = `${name} ${where}`;
+      const entry = self.get(key) ?? { function: name, where, us: 0 };
+      entry.us += us;
+      self.set(key, entry);
+      total += us;
+    });
+  }
+  return [...self.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, top)
+    .map((e) => ({
+      function: e.function,
+      where: e.where,
+      selfMs: e.us / 1000,
+      share: e.us / total,
+    }));
+}
+
+/** A package-relative path: `analyzer/dist/index.js` rather than a file URL into the repo. */
+function shortUrl(url: string): string {
+  if (!url) return "(native)";
+  const path = url.replace(/^file:\/\//, "");
+  const inPackage = /\/(packages|tooling)\/([^/]+\/.*)$/.exec(path);
+  if (inPackage) return inPackage[2]!;
+  const inModules = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(.*)$/.exec(path);
+  return inModules ? inModules[1]! : path;
+}
