@@ -1,3 +1,8 @@
 #!/usr/bin/env node
-process.stderr.write("heapmat-leakreport: not implemented yet\n");
-process.exitCode = 2;
+import { main } from "./cli/main.js";
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

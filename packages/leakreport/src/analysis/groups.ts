@@ -1,0 +1,221 @@
+import { type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+import { indexOfKey, objectKey } from "../candidates.js";
+import type { DumpDigest } from "../dumps/digest.js";
+import type { AllocationStacks } from "../heap/allocation.js";
+import { className, isBookkeeping, isInternal, kindName, populationKey } from "../heap/classes.js";
+import { describeHolders, pathFromRoot } from "../heap/paths.js";
+import type { LeakGroup } from "../report.js";
+import type { Structures } from "./structures.js";
+
+const HOLDER_HOPS = 4;
+const SAMPLE_IDS = 5;
+const DRAGGED_CLASSES = 5;
+
+export interface GroupingInput {
+  indexes: HeapIndexes;
+  structures: Structures;
+  /** Per node of the last dump: the dump it appeared in, or -1. */
+  generation: Int16Array;
+  /** Every dump, the last one included. */
+  dumps: readonly DumpDigest[];
+  stacks: AllocationStacks | null;
+  /** The series' kind codes for the last dump's kinds (see KindTable). */
+  kindCodes: Uint8Array;
+  /** Keep groups that stopped growing. */
+  keepFlat: boolean;
+  /** Candidates come from one dump only (pmat-leakreport -1): growth cannot be seen to stop. */
+  onefile: boolean;
+}
+
+export interface Grouping {
+  groups: LeakGroup[];
+  /** Tops of the groups that stopped growing. */
+  flatTops: Set<number>;
+}
+
+interface Draft {
+  tops: number[];
+  /** The objects that hold the tops: the first object a programmer made above each. */
+  holders: Set<number>;
+  /** Tops of string structures held in the same place (a Map's keys): part of these entries. */
+  folded: number[];
+  holder: string;
+  site: string;
+  name: string;
+}
+
+/**
+ * Groups leaked structures by class, allocation site and holder (the dominator chain up to the
+ * first object a programmer made), ranks them by retained bytes and steadiness, and drops those
+ * that stopped growing: a bounded cache turns over but does not grow.
+ */
+export function groupStructures(input: GroupingInput): Grouping {
+  const { indexes, structures, generation, dumps, stacks } = input;
+  const { graph, retainedSize } = indexes;
+  const drafts = new Map<string, Draft>();
+  for (const top of structures.tops) {
+    const name = className(graph, top);
+    const { shape: holder, node: holderNode } = holderOf(indexes, top);
+    const site = stacks?.site(top) ?? "";
+    const key = `${name}\u0000${site}\u0000${holder}`;
+    let draft = drafts.get(key);
+    if (!draft) {
+      draft = { tops: [], holders: new Set(), folded: [], holder, site, name };
+      drafts.set(key, draft);
+    }
+    draft.tops.push(top);
+    draft.holders.add(holderNode);
+  }
+  const merged = mergeStringsIntoSiblings([...drafts.values()]);
+
+  const groupOfTop = new Map<number, number>();
+  merged.forEach((draft, g) => {
+    for (const top of draft.tops) groupOfTop.set(top, g);
+    for (const top of draft.folded) groupOfTop.set(top, g);
+  });
+  const dragged = merged.map(() => new Map<string, { count: number; size: number }>());
+  const objects = merged.map((draft) => draft.tops.length);
+  for (const member of [...structures.members, ...merged.flatMap((draft) => draft.folded)]) {
+    const g = groupOfTop.get(structures.topOf[member]!);
+    if (g === undefined) continue;
+    objects[g]!++;
+    if (
+      isBookkeeping(graph, member) ||
+      (kindName(graph, member) === "object" && isInternal(graph, member))
+    )
+      continue;
+    const name = className(graph, member);
+    const entry = dragged[g]!.get(name) ?? { count: 0, size: 0 };
+    entry.count++;
+    entry.size += graph.nodeSelfSize[member]!;
+    dragged[g]!.set(name, entry);
+  }
+
+  const n = dumps.length;
+  const settled = holdsOldMembers(input, merged);
+  const groups: LeakGroup[] = [];
+  const flatTops = new Set<number>();
+  merged.forEach((draft, g) => {
+    draft.tops.sort((a, b) => retainedSize[b]! - retainedSize[a]!);
+    const representative = draft.tops[0]!;
+    const perDump = new Array<number>(n).fill(0);
+    let retained = 0;
+    for (const top of draft.tops) {
+      perDump[generation[top]!]!++;
+      retained += retainedSize[top]!;
+    }
+    for (const top of draft.folded) retained += retainedSize[top]!;
+    const kind = kindName(graph, representative);
+    const population = populationOf(
+      dumps,
+      populationKey(kind, graph.strings[graph.nodeName[representative]!]!),
+    );
+    const stopped = !input.onefile && perDump[n - 2] === 0;
+    if (!input.keepFlat && (stopped || !settled[g])) {
+      for (const top of [...draft.tops, ...draft.folded]) flatTops.add(top);
+      return;
+    }
+    const growingDumps = perDump.slice(1, n - 1).filter((count) => count > 0).length;
+    const path = pathFromRoot(indexes, representative);
+    groups.push({
+      name: draft.name,
+      kind,
+      count: draft.tops.length,
+      perDump,
+      objects: objects[g]!,
+      retainedSize: retained,
+      steadiness: n > 2 ? growingDumps / (n - 2) : 0,
+      dragsAlong: [...dragged[g]!]
+        .map(([name, entry]) => ({ name, ...entry }))
+        .sort((a, b) => b.size - a.size)
+        .slice(0, DRAGGED_CLASSES),
+      path,
+      heldBy: describeHolders(path),
+      allocation: stacks?.stack(representative) ?? null,
+      ids: draft.tops.slice(0, SAMPLE_IDS).map((top) => graph.nodeId[top]!),
+      population,
+    });
+  });
+  groups.sort((a, b) => rank(b) - rank(a));
+  return { groups, flatTops };
+}
+
+/** Bytes that leak, weighted by how steadily: a burst ranks below a steady drip of the same size. */
+function rank(group: LeakGroup): number {
+  return group.retainedSize * (0.5 + 0.5 * group.steadiness);
+}
+
+/**
+ * Per draft: false when it looks like a bounded cache that turns over. Its holders were in the
+ * first dump, yet none of the objects of its class that they hold now was: everything they held
+ * then has been let go. A leak keeps its oldest entries. Needs only ids from the first dump.
+ */
+function holdsOldMembers(input: GroupingInput, drafts: Draft[]): boolean[] {
+  const { indexes, dumps, kindCodes } = input;
+  const { graph } = indexes;
+  const first = dumps[0]!.keys;
+  const inFirst = (node: number) =>
+    indexOfKey(first, objectKey(graph.nodeId[node]!, kindCodes[graph.nodeKind[node]!]!)) >= 0;
+  const kindCount = graph.nodeKinds.length;
+  const draftsOfClass = new Map<number, number[]>();
+  const settled = drafts.map((draft) => ![...draft.holders].some(inFirst));
+  drafts.forEach((draft, g) => {
+    const top = draft.tops[0]!;
+    const slot = graph.nodeName[top]! * kindCount + graph.nodeKind[top]!;
+    draftsOfClass.set(slot, [...(draftsOfClass.get(slot) ?? []), g]);
+  });
+  for (let i = 0; i < graph.nodeCount; i++) {
+    const list = draftsOfClass.get(graph.nodeName[i]! * kindCount + graph.nodeKind[i]!);
+    if (!list || indexes.distance[i] === UNREACHABLE || !inFirst(i)) continue;
+    const holder = holderOf(indexes, i).node;
+    for (const g of list) if (drafts[g]!.holders.has(holder)) settled[g] = true;
+  }
+  return settled;
+}
+
+function populationOf(dumps: readonly DumpDigest[], key: string): number[] | null {
+  const counts: number[] = [];
+  for (const dump of dumps) {
+    if (!dump.population) return null;
+    counts.push(dump.population.get(key)?.count ?? 0);
+  }
+  return counts;
+}
+
+/**
+ * What holds `top`: the first object a programmer made on its dominator chain, and the shape of
+ * the chain up to it (the classes on the way), which groups structures held the same way.
+ */
+function holderOf(indexes: HeapIndexes, top: number): { node: number; shape: string } {
+  const { graph, dominator } = indexes;
+  const names: string[] = [];
+  let at = dominator[top]!;
+  for (let hop = 0; at !== graph.rootIndex; hop++) {
+    if (hop < HOLDER_HOPS) names.push(className(graph, at));
+    if (!isInternal(graph, at)) break;
+    at = dominator[at]!;
+  }
+  return { node: at, shape: names.join(" < ") };
+}
+
+/**
+ * Strings held in the same place as leaking objects (the keys of a Map whose values leak) are part
+ * of the same leaked entries: fold them into that group rather than report them apart.
+ */
+function mergeStringsIntoSiblings(drafts: Draft[]): Draft[] {
+  const byPlace = new Map<string, Draft>();
+  for (const draft of drafts) {
+    if (draft.name === "string") continue;
+    const place = `${draft.site}\u0000${draft.holder}`;
+    const other = byPlace.get(place);
+    if (!other || other.tops.length < draft.tops.length) byPlace.set(place, draft);
+  }
+  const out: Draft[] = [];
+  for (const draft of drafts) {
+    const sibling =
+      draft.name === "string" ? byPlace.get(`${draft.site}\u0000${draft.holder}`) : undefined;
+    if (sibling) sibling.folded.push(...draft.tops);
+    else out.push(draft);
+  }
+  return out;
+}

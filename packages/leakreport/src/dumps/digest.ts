@@ -1,0 +1,91 @@
+import type { DumpInfo, HeapGraph } from "@heapmat/analyzer";
+import { objectKey } from "../candidates.js";
+import { populationKey } from "../heap/classes.js";
+
+/** What leak finding keeps of a dump once its graph is dropped. */
+export interface DumpDigest {
+  file: string;
+  info: DumpInfo;
+  nodeCount: number;
+  /** Sorted object keys (id and kind), see `objectKey`. */
+  keys: Float64Array;
+  /** Highest V8 heap object id (0 when ids carry no order, as Perl addresses). */
+  maxId: number;
+  /** Objects and bytes per population key, or null when the dump was read without names. */
+  population: Map<string, { count: number; bytes: number }> | null;
+}
+
+/**
+ * Node kinds are numbered per file. Keys use one numbering shared by the whole series so that the
+ * same kind compares equal across dumps (and formats).
+ */
+export class KindTable {
+  readonly names: string[] = [];
+
+  codes(graph: HeapGraph): Uint8Array {
+    return Uint8Array.from(graph.nodeKinds, (name) => {
+      let code = this.names.indexOf(name);
+      if (code < 0) {
+        code = this.names.push(name) - 1;
+        if (code >= 64) throw new Error(`too many node kinds (${name}): at most 64 are supported`);
+      }
+      return code;
+    });
+  }
+}
+
+export function digest(graph: HeapGraph, file: string, kinds: KindTable): DumpDigest {
+  const codes = kinds.codes(graph);
+  const { nodeCount, nodeId, nodeKind } = graph;
+  const keys = new Float64Array(nodeCount);
+  // V8 hands out odd ids to heap objects in increasing order; embedder objects get even ids of
+  // their own. Perl addresses have no order at all.
+  const ordered = graph.info.format !== "pmat";
+  let maxId = 0;
+  for (let i = 0; i < nodeCount; i++) {
+    const id = nodeId[i]!;
+    keys[i] = objectKey(id, codes[nodeKind[i]!]!);
+    if (ordered && id % 2 === 1 && id > maxId) maxId = id;
+  }
+  keys.sort();
+  return {
+    file,
+    info: graph.info,
+    nodeCount,
+    keys,
+    maxId,
+    population: population(graph),
+  };
+}
+
+function population(graph: HeapGraph): DumpDigest["population"] {
+  const { nodeCount, nodeName, nodeKind, strings, nodeSelfSize } = graph;
+  if (strings.length === 0 || nodeName.length < nodeCount) return null;
+  // Count by (kind, name index) first: cheap, no string work per node.
+  const kindCount = graph.nodeKinds.length;
+  const counts = new Map<number, { count: number; bytes: number }>();
+  const haveSizes = nodeSelfSize.length >= nodeCount;
+  for (let i = 0; i < nodeCount; i++) {
+    const slot = nodeName[i]! * kindCount + nodeKind[i]!;
+    let entry = counts.get(slot);
+    if (!entry) {
+      entry = { count: 0, bytes: 0 };
+      counts.set(slot, entry);
+    }
+    entry.count++;
+    if (haveSizes) entry.bytes += nodeSelfSize[i]!;
+  }
+  const out = new Map<string, { count: number; bytes: number }>();
+  for (const [slot, entry] of counts) {
+    const key = populationKey(
+      graph.nodeKinds[slot % kindCount]!,
+      strings[Math.floor(slot / kindCount)]!,
+    );
+    const total = out.get(key);
+    if (total) {
+      total.count += entry.count;
+      total.bytes += entry.bytes;
+    } else out.set(key, { ...entry });
+  }
+  return out;
+}

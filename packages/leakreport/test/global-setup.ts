@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { type ProgramRun, runPrograms } from "./run-programs.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    leakSuite: Record<string, ProgramRun>;
+  }
+}
+
+export const LEAKS = [
+  "map-cache",
+  "listeners",
+  "timers",
+  "shared-closure",
+  "promises",
+  "registry",
+  "log-strings",
+  "buffers",
+  "callback-table",
+];
+export const CONTROLS = ["lru-control", "flat-cache-control"];
+/** Programs run again with V8's allocation tracking, for allocation stacks. */
+export const TRACKED = ["map-cache", "callback-table", "listeners"];
+
+/** Runs the whole suite of leaking programs once, for every test file. */
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(join(tmpdir(), "heapmat-leak-suite-"));
+  const runs = await runPrograms(dir, [
+    ...[...LEAKS, ...CONTROLS].map((program) => ({ program })),
+    ...TRACKED.map((program) => ({
+      program,
+      name: `${program}+alloc`,
+      execArgv: ["--track-heap-objects"],
+    })),
+  ]);
+  project.provide("leakSuite", runs);
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+  };
+}
