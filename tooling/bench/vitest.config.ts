@@ -5,5 +5,6 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // The smoke test dumps and loads a real 100k-node heap in several child processes.
     testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
