@@ -1,2 +1,3 @@
-// The thin Node layer: file I/O around the core readers.
+// The thin Node layer: file I/O around the core readers, and a progress bar for CLIs.
 export { fileSource, openSnapshot } from "./open.js";
+export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";

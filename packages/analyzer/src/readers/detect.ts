@@ -3,6 +3,7 @@
 import { HMAT_MAGIC } from "@heapmat/dumper/format";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readHeapSnapshot } from "./heapsnapshot.js";
+import { readPmat } from "./pmat.js";
 import {
   type ByteSource,
   gunzipSource,
@@ -20,7 +21,7 @@ type Reader = (source: ByteSource, options?: ReadOptions) => Promise<HeapGraph>;
 const READERS: Record<SnapshotFormat, Reader | undefined> = {
   heapsnapshot: readHeapSnapshot,
   hmat: undefined,
-  pmat: undefined,
+  pmat: readPmat,
 };
 
 const PMAT_MAGIC = "PMAT";

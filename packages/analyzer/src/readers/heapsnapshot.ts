@@ -65,6 +65,7 @@ class HeapSnapshotParser {
   private key = "";
   private section: Section | null = null;
   private readonly batch = new Float64Array(BATCH);
+  private readonly one = new Float64Array(1);
   private readonly seen = new Set<string>();
   private readonly fail: JsonFail = (at, expected) => {
     throw new SnapshotReadError(
@@ -357,6 +358,10 @@ class HeapSnapshotParser {
         section.scanner.feed(b, i, to);
         i = section.scanner.pos;
         break;
+      case "nodes":
+      case "edges":
+        i = this.feedColumns(b, i, to, section.scanner, section.kind === "edges");
+        break;
       default: {
         const scanner = section.scanner;
         for (;;) {
@@ -375,9 +380,150 @@ class HeapSnapshotParser {
     return i;
   }
 
+  /**
+   * Nodes and edges, the bulk of a file: a tight loop that parses and stores each number in one
+   * pass. Anything unusual (the array's ends, a number cut by the chunk's end, bad bytes) goes
+   * one number at a time through the scanner, which owns the JSON structure and its errors.
+   */
+  private feedColumns(
+    b: Uint8Array,
+    from: number,
+    to: number,
+    scanner: IntArrayScanner,
+    edges: boolean,
+  ): number {
+    let i = from;
+    for (;;) {
+      if (scanner.ready)
+        i = edges ? this.fastEdges(b, i, to, scanner) : this.fastNodes(b, i, to, scanner);
+      if (i === to) return i;
+      const k = scanner.scan(b, i, to, this.one);
+      i = scanner.pos;
+      if (k > 0) edges ? this.takeEdges(this.one, k, i) : this.takeNodes(this.one, k, i);
+      if (scanner.done || i === to) return i;
+    }
+  }
+
+  private fastNodes(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner): number {
+    const F = this.nodeFields;
+    let n = this.nodeCount;
+    let f = this.nodeField;
+    const need = n + Math.ceil((to - from + 1) / 2 / F) + 1;
+    if (need > this.nodeCapacity) this.growNodes(Math.max(need, 2 * this.nodeCapacity));
+    const { fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
+    const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
+      this;
+    let edgeTotal = this.edgeTotal;
+    let maxName = this.maxNodeName;
+    let afterValue = scanner.afterValue;
+    let parsed = 0;
+    let i = from;
+    while (i < to) {
+      const c = b[i]!;
+      let d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (afterValue) break;
+        let v = d;
+        let j = i + 1;
+        for (; j < to; j++) {
+          d = b[j]! - 48;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+        }
+        if (j === to) break;
+        if (f === fType) {
+          if (v >= nodeKindCount) break;
+          nodeKind[n] = v;
+        } else if (f === fName) {
+          nodeName[n] = v;
+          if (v > maxName) maxName = v;
+        } else if (f === fId) nodeId[n] = v;
+        else if (f === fSize) nodeSelfSize[n] = v;
+        else if (f === fEdges) {
+          firstEdge[n] = edgeTotal;
+          edgeTotal += v;
+        } else if (f === fTrace) nodeTraceId![n] = v;
+        else if (f === fDetached) nodeDetachedness![n] = v;
+        if (++f === F) {
+          f = 0;
+          n++;
+        }
+        i = j;
+        afterValue = true;
+        parsed++;
+      } else if (c === 0x2c) {
+        if (!afterValue) break;
+        afterValue = false;
+        i++;
+      } else if (c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+    this.nodeCount = n;
+    this.nodeField = f;
+    this.edgeTotal = edgeTotal;
+    this.maxNodeName = maxName;
+    scanner.afterValue = afterValue;
+    scanner.count += parsed;
+    return i;
+  }
+
+  private fastEdges(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner): number {
+    const E = this.edgeFields;
+    const NF = this.nodeFields;
+    let e = this.edgeCount;
+    let f = this.edgeField;
+    const need = e + Math.ceil((to - from + 1) / 2 / E) + 1;
+    if (need > this.edgeCapacity) this.growEdges(Math.max(need, 2 * this.edgeCapacity));
+    const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
+    let afterValue = scanner.afterValue;
+    let parsed = 0;
+    let i = from;
+    while (i < to) {
+      const c = b[i]!;
+      let d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (afterValue) break;
+        let v = d;
+        let j = i + 1;
+        for (; j < to; j++) {
+          d = b[j]! - 48;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+        }
+        if (j === to) break;
+        if (f === eType) {
+          if (v >= edgeKindCount) break;
+          edgeKind[e] = v;
+        } else if (f === eName) edgeName[e] = v;
+        else if (f === eTo) {
+          const target = v / NF;
+          if (target !== Math.floor(target)) break;
+          edgeTarget[e] = target;
+        }
+        if (++f === E) {
+          f = 0;
+          e++;
+        }
+        i = j;
+        afterValue = true;
+        parsed++;
+      } else if (c === 0x2c) {
+        if (!afterValue) break;
+        afterValue = false;
+        i++;
+      } else if (c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+    this.edgeCount = e;
+    this.edgeField = f;
+    scanner.afterValue = afterValue;
+    scanner.count += parsed;
+    return i;
+  }
+
   private take(kind: "nodes" | "edges" | "locations" | "traceInfos", k: number, at: number): void {
-    if (kind === "nodes") this.takeNodes(k, at);
-    else if (kind === "edges") this.takeEdges(k, at);
+    if (kind === "nodes") this.takeNodes(this.batch, k, at);
+    else if (kind === "edges") this.takeEdges(this.batch, k, at);
     else (kind === "locations" ? this.locations! : this.traceInfos!).push(this.batch, k);
   }
 
@@ -432,19 +578,19 @@ class HeapSnapshotParser {
     if (!this.idsOnly) this.growEdges(Math.max(this.headerEdgeCount, 0));
   }
 
-  private takeNodes(k: number, at: number): void {
+  private takeNodes(values: Float64Array, k: number, at: number): void {
     const F = this.nodeFields;
     let n = this.nodeCount;
     let f = this.nodeField;
     const need = n + Math.ceil((f + k) / F) + 1;
     if (need > this.nodeCapacity) this.growNodes(Math.max(need, 2 * this.nodeCapacity));
-    const { batch, fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
+    const { fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
     const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
       this;
     let edgeTotal = this.edgeTotal;
     let maxName = this.maxNodeName;
     for (let j = 0; j < k; j++) {
-      const v = batch[j]!;
+      const v = values[j]!;
       if (f === fType) {
         if (v >= nodeKindCount) this.fail(at, `node ${n}'s type to be below ${nodeKindCount}`);
         nodeKind[n] = v;
@@ -469,16 +615,16 @@ class HeapSnapshotParser {
     this.maxNodeName = maxName;
   }
 
-  private takeEdges(k: number, at: number): void {
+  private takeEdges(values: Float64Array, k: number, at: number): void {
     const E = this.edgeFields;
     const NF = this.nodeFields;
     let e = this.edgeCount;
     let f = this.edgeField;
     const need = e + Math.ceil((f + k) / E) + 1;
     if (need > this.edgeCapacity) this.growEdges(Math.max(need, 2 * this.edgeCapacity));
-    const { batch, eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
+    const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
     for (let j = 0; j < k; j++) {
-      const v = batch[j]!;
+      const v = values[j]!;
       if (f === eType) {
         if (v >= edgeKindCount) this.fail(at, `edge ${e}'s type to be below ${edgeKindCount}`);
         edgeKind[e] = v;

@@ -12,10 +12,17 @@ export class IntArrayScanner {
   /** Where the last `scan` stopped in its chunk. */
   pos = 0;
 
+  /** True after a number, until the comma that must follow it (shared with fast paths). */
+  afterValue = false;
+
   private opened = false;
   private carrying = false;
   private carry = 0;
-  private afterValue = false;
+
+  /** Whether a caller's own tight loop may take over: inside the array, no number carried over. */
+  get ready(): boolean {
+    return this.opened && !this.carrying && !this.done;
+  }
 
   constructor(
     private readonly what: string,
