@@ -1,0 +1,100 @@
+import type { HeapGraph } from "../graph/heap-graph.js";
+import type { HeapIndexes } from "../graph/heap-index.js";
+import { baseName, formatBytes, quote } from "./format.js";
+import { edgeNameOf, follow, isString, kindOf, nameOf, vocabulary } from "./vocabulary.js";
+
+/** Where a closure's code is. `line` and `column` are 1-based. */
+export interface SourceLocation {
+  script: string;
+  line: number;
+  column: number;
+}
+
+const locationRows = new WeakMap<HeapGraph, Map<number, number>>();
+
+/** The source location of a closure (or any node V8 gave a location), or null. */
+export function sourceLocation(graph: HeapGraph, node: number): SourceLocation | null {
+  const locations = graph.locations;
+  if (!locations) return null;
+  let rows = locationRows.get(graph);
+  if (!rows) {
+    rows = new Map();
+    for (let r = 0; r < locations.node.length; r++) rows.set(locations.node[r]!, r);
+    locationRows.set(graph, rows);
+  }
+  const row = rows.get(node);
+  if (row === undefined) return null;
+  return {
+    script: scriptName(graph, node) ?? `script ${locations.scriptId[row]}`,
+    line: locations.line[row]! + 1,
+    column: locations.column[row]! + 1,
+  };
+}
+
+/** The script (file path or URL) a closure's code comes from: closure -> shared -> script. */
+export function scriptName(graph: HeapGraph, closure: number): string | null {
+  const shared = follow(graph, closure, "shared");
+  if (shared < 0) return null;
+  const script = follow(graph, shared, "script_or_debug_info");
+  if (script < 0) return null;
+  const name = nameOf(graph, script);
+  return name && !name.startsWith("system / ") ? name : null;
+}
+
+/** A closure's function name, or "(anonymous)". */
+export function functionName(graph: HeapGraph, closure: number): string {
+  return nameOf(graph, closure) || "(anonymous)";
+}
+
+/** `the closure 'onData' (app.mjs:12)`: how a programmer recognises a function. */
+export function closurePhrase(graph: HeapGraph, closure: number): string {
+  const where = sourceLocation(graph, closure);
+  const at = where ? ` (${baseName(where.script)}:${where.line})` : "";
+  return `the closure '${functionName(graph, closure)}'${at}`;
+}
+
+/**
+ * What a programmer would call the object's type: the constructor name, a plain object's shape
+ * (`{resolve, job}`, as DevTools shows it), `closure 'f'`, a quoted string value, or V8's label.
+ */
+export function typeName(graph: HeapGraph, node: number): string {
+  const v = vocabulary(graph);
+  const kind = graph.nodeKind[node];
+  const name = nameOf(graph, node);
+  if (isString(graph, node)) return quote(name);
+  if (kind === v.closure) return `closure '${functionName(graph, node)}'`;
+  if (kind === v.object && name === "Object") return shapeOf(graph, node);
+  if (name) return name;
+  return `(${kindOf(graph, node)})`;
+}
+
+/** `{a, b, c, …}` from a plain object's own property names. */
+function shapeOf(graph: HeapGraph, node: number): string {
+  const property = vocabulary(graph).edge.property;
+  const names: string[] = [];
+  let more = false;
+  for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++) {
+    if (graph.edgeKind[e] !== property) continue;
+    const name = String(edgeNameOf(graph, e));
+    if (name === "__proto__" || name.startsWith("<symbol")) continue;
+    if (names.length === 4) {
+      more = true;
+      break;
+    }
+    names.push(name);
+  }
+  if (names.length === 0) return "Object";
+  return `{${names.join(", ")}${more ? ", …" : ""}}`;
+}
+
+/** `SessionRecord @86653`: the type name and the object id. */
+export function label(graph: HeapGraph, node: number): string {
+  return `${typeName(graph, node)} @${graph.nodeId[node]}`;
+}
+
+/** The short label: `SessionRecord @86653 (488 B, retains 1.2 KiB)`. */
+export function describe(index: HeapIndexes, node: number): string {
+  const self = index.graph.nodeSelfSize[node]!;
+  const retained = index.retainedSize[node]!;
+  return `${label(index.graph, node)} (${formatBytes(self)}, retains ${formatBytes(retained)})`;
+}

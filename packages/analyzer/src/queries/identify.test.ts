@@ -1,0 +1,168 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { HeapIndexes } from "../graph/heap-index.js";
+import { indexHeap } from "../graph/indexes.js";
+import { openSnapshot } from "../node/open.js";
+import { type Identification, identify, type RetainerStep } from "./identify.js";
+import { renderIdentification } from "./render.js";
+import { snapshotProgram } from "./testing/snapshot-program.js";
+import { nameOf } from "./vocabulary.js";
+
+// One program exercises every shape identify must name; it runs as ESM and as CommonJS.
+const program = (esm: boolean) => `
+${esm ? 'import { EventEmitter } from "node:events";' : 'const { EventEmitter } = require("node:events");'}
+class SessionRecord { constructor(tag) { this.tag = tag; } }
+const sessions = new Map();
+for (let i = 0; i < 3; i++) sessions.set("key" + i, new SessionRecord("map-value-" + i));
+const seen = new Set([new SessionRecord("set-element")]);
+const list = [];
+for (let i = 0; i < 6; i++) list.push(new SessionRecord("array-" + i));
+class Cache { constructor() { this.cache = { entry: new SessionRecord("property") }; } }
+const holder = new Cache();
+function makeHandler() {
+  const captured = new SessionRecord("closure");
+  return function onData() { return captured; };
+}
+const handler = makeHandler();
+const bus = new EventEmitter();
+{ const viaListener = new SessionRecord("listener"); bus.on("change", function onChange() { return viaListener; }); }
+{ const ticking = new SessionRecord("interval"); setInterval(function tick() { return ticking; }, 1e6); }
+{ const later = new SessionRecord("timeout"); setTimeout(function fire() { return later; }, 1e6); }
+globalThis.foo = new SessionRecord("global");
+const me = new SessionRecord("cycle"); me.self = me;
+const privateCache = new Map([["k", new SessionRecord("private")]]);
+function lookup(key) { return privateCache.get(key); }
+${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup };
+`;
+
+/** The SessionRecord whose tag is `tag`. */
+function record(index: HeapIndexes, tag: string): number {
+  const graph = index.graph;
+  for (let i = 0; i < graph.nodeCount; i++) {
+    if (nameOf(graph, i) !== "SessionRecord") continue;
+    for (let e = graph.firstEdge[i]!; e < graph.firstEdge[i + 1]!; e++)
+      if (nameOf(graph, graph.edgeTarget[e]!) === tag) return i;
+  }
+  throw new Error(`no SessionRecord tagged ${tag}`);
+}
+
+/** Every path of the tree as its steps' words, root-most last. */
+function paths(steps: RetainerStep[], prefix: string[] = []): string[][] {
+  return steps.flatMap((step) => {
+    const path = [...prefix, step.text];
+    return step.retainers.length > 0 ? paths(step.retainers, path) : [path];
+  });
+}
+
+function firstPath(result: Identification): string[] {
+  return paths(result.retainers)[0]!;
+}
+
+for (const esm of [true, false]) {
+  const file = esm ? "session-cache.mjs" : "session-cache.cjs";
+  describe(`identify (${esm ? "ESM" : "CommonJS"} module)`, () => {
+    let index: HeapIndexes;
+    let moduleName: string;
+    // CommonJS exports are properties of module.exports; ESM exports are module variables.
+    const holding = (name: string) =>
+      esm
+        ? `the variable '${name}' of module ${moduleName}`
+        : `the export '${name}' of module ${moduleName}`;
+    beforeAll(async () => {
+      const snapshot = snapshotProgram(file, program(esm));
+      index = indexHeap(await openSnapshot(snapshot));
+      const path = snapshot.replace(/\.heapsnapshot$/, "");
+      moduleName = esm ? `file://${path}` : path;
+    });
+
+    it("names a Map value by its key and the module variable holding the Map", () => {
+      const result = identify(index, record(index, "map-value-1"));
+      const [first, second] = firstPath(result);
+      expect(first).toMatch(/^a value in Map @\d+ \(key 'key1'\)$/);
+      expect(second).toBe(holding("sessions"));
+      expect(result.description).toMatch(/^SessionRecord @\d+ \(\d+ B, retains \d+ B\)$/);
+    });
+
+    it("names a Set element", () => {
+      expect(firstPath(identify(index, record(index, "set-element")))).toEqual([
+        expect.stringMatching(/^an element of Set @\d+$/),
+        holding("seen"),
+      ]);
+    });
+
+    it("names an array element", () => {
+      expect(firstPath(identify(index, record(index, "array-4")))).toEqual([
+        expect.stringMatching(/^element 4 of Array @\d+$/),
+        holding("list"),
+      ]);
+    });
+
+    it("names a property chain", () => {
+      expect(firstPath(identify(index, record(index, "property")))).toEqual([
+        expect.stringMatching(/^property 'entry' of \{entry\} @\d+$/),
+        expect.stringMatching(/^property 'cache' of Cache @\d+$/),
+        holding("holder"),
+      ]);
+    });
+
+    it("names a closure's captured variable with the closure's file and line", () => {
+      expect(firstPath(identify(index, record(index, "closure")))).toEqual([
+        `the variable 'captured' of the closure 'onData' (${file}:13)`,
+        holding("handler"),
+      ]);
+    });
+
+    it("names an event listener", () => {
+      const path = firstPath(identify(index, record(index, "listener")));
+      expect(path[0]).toMatch(
+        /^a variable of the closure 'onChange' \(session-cache\.[mc]js:17\)$/,
+      );
+      expect(path[1]).toMatch(/^a listener for 'change' of EventEmitter @\d+$/);
+      expect(path[2]).toBe(holding("bus"));
+    });
+
+    it("names a module's private variable that a function captures", () => {
+      expect(firstPath(identify(index, record(index, "private")))).toEqual([
+        expect.stringMatching(/^a value in Map @\d+ \(key 'k'\)$/),
+        `the variable 'privateCache' of module ${moduleName}`,
+      ]);
+    });
+
+    it("names timers", () => {
+      expect(firstPath(identify(index, record(index, "interval")))).toEqual([
+        `a variable of the closure 'tick' (${file}:18)`,
+        expect.stringMatching(/^a timer \(setInterval\) @\d+$/),
+      ]);
+      expect(firstPath(identify(index, record(index, "timeout")))[1]).toMatch(
+        /^a timer \(setTimeout\) @\d+$/,
+      );
+    });
+
+    it("names a global", () => {
+      expect(firstPath(identify(index, record(index, "global")))).toEqual(["a global 'foo'"]);
+    });
+
+    it("marks a cycle back to the object as itself when asked for all retainers", () => {
+      const result = identify(index, record(index, "cycle"), { all: true });
+      const cycle = result.retainers.find((step) => step.itself);
+      expect(cycle?.text).toMatch(/^property 'self' of SessionRecord @\d+$/);
+      expect(renderIdentification(result)).toContain("itself");
+    });
+
+    it("shows the internal hops with full", () => {
+      const folded = firstPath(identify(index, record(index, "map-value-1")));
+      const full = firstPath(
+        identify(index, record(index, "map-value-1"), { full: true, depth: 30 }),
+      );
+      expect(full.length).toBeGreaterThan(folded.length);
+      expect(full[0]).toMatch(/^internal '\d+' of \(array\) @\d+$/);
+      expect(full[1]).toMatch(/^internal 'table' of Map @\d+$/);
+    });
+
+    it("renders a tree and marks shared holders", () => {
+      const result = identify(index, record(index, "map-value-0"), { depth: 3, width: 2 });
+      const text = renderIdentification(result);
+      expect(text.split("\n")[0]).toBe(`${result.description} is:`);
+      expect(text).toContain(`, which is:\n   └─ ${holding("sessions")}`);
+    });
+  });
+}
