@@ -3,8 +3,14 @@ import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength, UNREACHABLE } from "./heap-index.js";
 
 /**
- * Breadth-first hops from the root over strong edges. A WeakMap value is reached only once both its
- * key and its table are reached (as DevTools does), so its distance is one more than the farther.
+ * Breadth-first hops from the root over strong edges, as DevTools counts them:
+ * - the user roots (targets of the root's shortcut edges: the global objects) are explored first,
+ *   so that anything user code can reach gets its distance, and so its shortest path, through them
+ *   rather than through V8's or Node's internal roots; the rest follows from the root;
+ * - a WeakMap value is reached only once both its key and its table are, one hop past the farther;
+ * - links that V8 shares between unrelated objects are not followed: the descriptor slots of a
+ *   `(map descriptors)` array (indexes 3, 6, 9...: shared between maps) and a NativeContext's
+ *   `sloppy_function_map`.
  */
 export function bfsDistances(
   graph: HeapGraph,
@@ -12,33 +18,50 @@ export function bfsDistances(
   ephemeronNames: Uint8Array | null,
   nodeIndexOf: (id: number) => number,
 ): Uint32Array {
-  const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex } = graph;
+  const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex, nodeKind, nodeName } =
+    graph;
   const internal = graph.edgeKinds.indexOf("internal");
+  const shortcut = graph.edgeKinds.indexOf("shortcut");
+  const skips = sharedLinkSkips(graph);
   const distance = new Uint32Array(nodeCount).fill(UNREACHABLE);
   const queue = new Uint32Array(nodeCount);
-  let head = 0;
   let tail = 0;
-  distance[rootIndex] = 0;
-  queue[tail++] = rootIndex;
-  while (head < tail) {
-    const node = queue[head++]!;
-    const next = distance[node]! + 1;
-    const end = firstEdge[node + 1]!;
-    for (let e = firstEdge[node]!; e < end; e++) {
-      if (strength[e] !== EdgeStrength.strong) continue;
-      const target = edgeTarget[e]!;
-      if (distance[target] !== UNREACHABLE) continue;
-      if (
-        ephemeronNames !== null &&
-        edgeKind[e] === internal &&
-        ephemeronNames[edgeName[e]!] === 1 &&
-        !partnerReached(graph, node, edgeName[e]!, distance, nodeIndexOf)
-      )
-        continue;
-      distance[target] = next;
-      queue[tail++] = target;
+
+  const explore = (head: number) => {
+    while (head < tail) {
+      const node = queue[head++]!;
+      const next = distance[node]! + 1;
+      const end = firstEdge[node + 1]!;
+      const skipKind = skips.kindOf(nodeKind[node]!, nodeName[node]!);
+      for (let e = firstEdge[node]!; e < end; e++) {
+        if (strength[e] !== EdgeStrength.strong) continue;
+        const target = edgeTarget[e]!;
+        if (distance[target] !== UNREACHABLE) continue;
+        if (skipKind !== 0 && skips.skip(skipKind, e)) continue;
+        if (
+          ephemeronNames !== null &&
+          edgeKind[e] === internal &&
+          ephemeronNames[edgeName[e]!] === 1 &&
+          !partnerReached(graph, node, edgeName[e]!, distance, nodeIndexOf)
+        )
+          continue;
+        distance[target] = next;
+        queue[tail++] = target;
+      }
     }
+  };
+
+  distance[rootIndex] = 0;
+  for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++) {
+    const target = edgeTarget[e]!;
+    if (edgeKind[e] !== shortcut || distance[target] !== UNREACHABLE) continue;
+    distance[target] = 1;
+    queue[tail++] = target;
   }
+  explore(0);
+  const rest = tail;
+  queue[tail++] = rootIndex;
+  explore(rest);
   return distance;
 }
 
@@ -55,4 +78,33 @@ function partnerReached(
   const partnerId = graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId;
   const partner = nodeIndexOf(partnerId);
   return partner < 0 || distance[partner] !== UNREACHABLE;
+}
+
+const DESCRIPTORS = 1;
+const NATIVE_CONTEXT = 2;
+
+/** Recognises the few V8 nodes whose links distances ignore (see bfsDistances). */
+function sharedLinkSkips(graph: HeapGraph) {
+  const { strings, edgeName, edgeKindIsIndex, edgeKind } = graph;
+  const arrayKind = graph.nodeKinds.indexOf("array");
+  const hiddenKind = graph.nodeKinds.indexOf("hidden");
+  const descriptors = strings.indexOf("(map descriptors)");
+  const nativeContext = strings.indexOf("system / NativeContext");
+  const sloppyFunctionMap = strings.indexOf("sloppy_function_map");
+  return {
+    kindOf(kind: number, name: number): number {
+      if (descriptors >= 0 && kind === arrayKind && name === descriptors) return DESCRIPTORS;
+      if (nativeContext >= 0 && kind === hiddenKind && name === nativeContext)
+        return NATIVE_CONTEXT;
+      return 0;
+    },
+    skip(which: number, e: number): boolean {
+      if (which === NATIVE_CONTEXT)
+        return edgeKindIsIndex[edgeKind[e]!] === 0 && edgeName[e] === sloppyFunctionMap;
+      // Descriptor arrays: [0] count, [1] enum cache, then (key, details, value) per descriptor.
+      const index =
+        edgeKindIsIndex[edgeKind[e]!] === 1 ? edgeName[e]! : Number(strings[edgeName[e]!]);
+      return index >= 2 && index % 3 === 1;
+    },
+  };
 }
