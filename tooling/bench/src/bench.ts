@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -345,11 +353,13 @@ function leakreportCli(): string {
 }
 
 /**
- * Changes whenever the programs that build and dump the heap do (their bundles include the heap
- * builder, or name its chunk by content hash), so stale snapshot files are never reused.
+ * Changes whenever the heap builder's code does, so stale snapshot files are never reused: the
+ * hash of its bundled chunk, or of the programs that include it.
  */
 function heapShapeHash(): string {
   const hash = createHash("sha256");
-  for (const name of ["dump", "leak-series"]) hash.update(readFileSync(child(name)));
+  const chunk = readdirSync(here).find((f) => /^build-heap-.*\.mjs$/.test(f));
+  const files = chunk ? [join(here, chunk)] : [child("dump"), child("leak-series")];
+  for (const file of files) hash.update(readFileSync(file));
   return hash.digest("hex").slice(0, 10);
 }

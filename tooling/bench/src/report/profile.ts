@@ -11,6 +11,8 @@ interface CpuProfile {
 }
 
 export interface HotSpot {
+  /** Node names profiles CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile; thread 0 is the main one. */
+  thread: "main" | "worker";
   function: string;
   /** file:line, 1-based, as an editor shows it. */
   where: string;
@@ -20,9 +22,28 @@ export interface HotSpot {
 
 export function hotSpots(dir: string, top = 8): HotSpot[] {
   if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+  const isMain = (file: string) => file.split(".")[4] === "0";
+  return [
+    ...threadHotSpots(dir, files.filter(isMain), "main", top),
+    ...threadHotSpots(
+      dir,
+      files.filter((f) => !isMain(f)),
+      "worker",
+      top,
+    ),
+  ];
+}
+
+function threadHotSpots(
+  dir: string,
+  files: string[],
+  thread: HotSpot["thread"],
+  top: number,
+): HotSpot[] {
   const self = new Map<string, { function: string; where: string; us: number }>();
   let total = 0;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
+  for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
     const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
     profile.samples.forEach((id, i) => {
@@ -42,6 +63,7 @@ export function hotSpots(dir: string, top = 8): HotSpot[] {
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
     .map((e) => ({
+      thread,
       function: e.function,
       where: e.where,
       selfMs: e.us / 1000,

@@ -84,11 +84,12 @@ export function formatReport(report: BenchReport, color: boolean): string {
 
   for (const [id, spots] of Object.entries(report.hotSpots ?? {})) {
     if (!spots.length) continue;
-    lines.push("", `hot spots of ${id} (self time over its profiles):`);
+    lines.push("", `hot spots of ${id} (self time per thread, summed over runs):`);
     lines.push(
       ...table(
-        ["self", "share", "function", "where"],
+        ["thread", "self", "share", "function", "where"],
         spots.map((s) => [
+          s.thread,
           formatMs(s.selfMs),
           `${(s.share * 100).toFixed(1)}%`,
           s.function,
