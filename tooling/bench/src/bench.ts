@@ -31,7 +31,7 @@ export const MEASUREMENTS = {
   devtools: "DevTools' heap snapshot worker",
   "heapmat-heapsnapshot": "heapmat: read .heapsnapshot and index fully",
   "heapmat-hmat": "heapmat: read .hmat and index fully",
-  identify: "heapmat identify on 100 random objects",
+  identify: "heapmat identify (and its text) on 100 random objects",
   leakreport: `heapmat-leakreport over ${LEAK_DUMPS} dumps`,
 } as const;
 export type MeasureId = keyof typeof MEASUREMENTS;
@@ -296,7 +296,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     measurements,
     rootRetainedSize: Object.fromEntries(
       Object.entries(measurements).flatMap(([id, m]) => {
-        const size = m.runs[0]?.rootRetainedSize;
+        const size = id === "identify" ? undefined : m.runs[0]?.rootRetainedSize;
         return typeof size === "number" ? [[id, size]] : [];
       }),
     ),

@@ -28,7 +28,9 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
   if (typeof node.openSnapshot !== "function")
     return "@heapmat/analyzer/node has no openSnapshot()";
   const indexHeap = (core.indexHeap ?? node.indexHeap) as HeapmatAnalyzer["indexHeap"];
-  const identify = core.identify as ((index: HeapIndexes, id: number) => unknown) | undefined;
+  const identify = core.identify as ((index: HeapIndexes, node: number) => unknown) | undefined;
+  // What the shell prints: the retainer tree as text (when the analyzer renders it).
+  const render = core.renderIdentification as ((identification: unknown) => string) | undefined;
   return {
     openSnapshot: node.openSnapshot as HeapmatAnalyzer["openSnapshot"],
     indexHeap: typeof indexHeap === "function" ? indexHeap : undefined,
@@ -37,7 +39,8 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
         return { unavailable: "@heapmat/analyzer has no identify() yet" };
       const times = randomReachable(index, count).map((node) => {
         const start = performance.now();
-        identify(index, index.graph.nodeId[node]!);
+        const identification = identify(index, node);
+        render?.(identification);
         return performance.now() - start;
       });
       return summarizeTimes(times);
