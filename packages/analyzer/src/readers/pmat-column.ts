@@ -16,8 +16,15 @@ export class Column<T extends Typed> {
     this.data[this.length++] = value;
   }
 
-  private grow(): void {
-    const next = this.make(this.data.length * 2);
+  /** Appends many values at once. */
+  append(values: ArrayLike<number>): void {
+    if (this.length + values.length > this.data.length) this.grow(this.length + values.length);
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+
+  private grow(atLeast = 0): void {
+    const next = this.make(Math.max(this.data.length * 2, atLeast));
     next.set(this.data as ArrayLike<number>);
     this.data = next;
   }

@@ -5,7 +5,7 @@
 
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { u8, u32 } from "./pmat-column.js";
-import { CodeFlag, type PmatHeap, SCALAR_NV_LOST, SvType } from "./pmat-load.js";
+import { CodeFlag, NO_PV, type PmatHeap, SCALAR_NV_LOST, SvType } from "./pmat-load.js";
 import { formatKey, rootDescription, symbolName } from "./pmat-names.js";
 
 /** Node kinds: pmat's SV classes, plus `synthetic` for the root and the three immortal SVs. */
@@ -99,12 +99,33 @@ export interface PmatDetails {
   refcnt: Uint32Array;
   /** Per node: 1 when the SV is blessed (its node name is then the package); null when only ids were read. */
   blessed: Uint8Array | null;
-  /** Per node: string index + 1 of a scalar's string value (cut at the dumper's -max_string), 0 for none. */
-  pv: Uint32Array | null;
+  /** Per node: a SCALAR's flags as dumped (0x01 IV, 0x02 IV is signed, 0x04 NV, 0x08 PV, 0x10 UTF-8); null when only ids were read. */
+  scalarFlags: Uint8Array | null;
+  /** Scalars' string values (cut at the dumper's -max_string), as bytes: read them with `pmatString`. */
+  pvBytes: Uint8Array | null;
+  /** Per node: where its string value starts in `pvBytes`. */
+  pvStart: Float64Array | null;
+  /** Per node: its string value's length in bytes, 0xffffffff when it has none. */
+  pvLength: Uint32Array | null;
   /** Per node: a scalar's numeric value, NaN for none. */
   num: Float64Array | null;
   /** The interpreter's named roots, as in the file (address 0: unset). */
   roots: { name: string; description: string; strong: boolean; address: number }[];
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+/** A scalar's string value (Perl's bytes as Latin-1 unless the scalar is UTF-8), or undefined. */
+export function pmatString(details: PmatDetails, node: number): string | undefined {
+  const length = details.pvLength?.[node];
+  if (length === undefined || length === NO_PV || !details.pvBytes) return undefined;
+  const start = details.pvStart![node]!;
+  const bytes = details.pvBytes.subarray(start, start + length);
+  if (details.scalarFlags![node]! & 0x10) return utf8.decode(bytes);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096)
+    text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
+  return text;
 }
 
 /** The .pmat details of a graph read from a .pmat file, or undefined for other formats. */
@@ -149,6 +170,7 @@ class Builder {
     this.ptrStart = heap.ptrStart.data;
     this.ptrs = heap.ptrs.data;
     this.keys = heap.keys.data;
+    this.valueNames = new Int32Array(heap.strings.length).fill(-1);
     this.index = new AddressIndex(this.nodeCount);
     const index = this.index;
     index.set(heap.undefAt, 1);
@@ -248,14 +270,49 @@ class Builder {
 
   private namesFromPadnamesAv(av: number): (string | null)[] {
     const names: (string | null)[] = [];
-    const pv = this.heap.pv.data;
     for (let i = 1; i < this.ptrCount(av); i++) {
       const sv = this.slot(av, i);
-      if (sv < FIRST_SV) continue;
-      const id = pv[sv - FIRST_SV]!;
-      names[i] = id ? this.heap.strings[id - 1]! : null;
+      if (sv >= FIRST_SV) names[i] = this.scalarString(sv) ?? null;
     }
     return names;
+  }
+
+  private scalarString(node: number): string | undefined {
+    const heap = this.heap;
+    const s = node - FIRST_SV;
+    const length = heap.pvLength.data[s]!;
+    if (length === NO_PV) return undefined;
+    const details = {
+      scalarFlags: heap.flags.data.subarray(s, s + 1),
+      pvBytes: heap.pvBytes.data,
+      pvStart: heap.pvStart.data.subarray(s, s + 1),
+      pvLength: heap.pvLength.data.subarray(s, s + 1),
+    } as PmatDetails;
+    return pmatString(details, 0);
+  }
+
+  /** Edge names by hash key id, element index, and the "via RV" twin of each name. */
+  private readonly valueNames: Int32Array;
+  private readonly elementNames: number[] = [];
+  private readonly viaNames = new Map<number, number>();
+
+  private valueName(key: number): number {
+    let id = this.valueNames[key]!;
+    if (id < 0) {
+      // One name per distinct key: no need to look it up among the others.
+      id = this.heap.add(`value ${formatKey(this.heap.strings[key]!)}`);
+      this.valueNames[key] = id;
+    }
+    return id;
+  }
+
+  private elementName(index: number): number {
+    let id = this.elementNames[index];
+    if (id === undefined) {
+      id = this.name(`element [${index}]`);
+      this.elementNames[index] = id;
+    }
+    return id;
   }
 
   private name(text: string): number {
@@ -305,11 +362,20 @@ class Builder {
     const blessed = this.idsOnly ? null : new Uint8Array(nodeCount);
     const nodeName = blessed ? this.nodeNames(blessed) : new Uint32Array(nodeCount);
     const desc = this.idsOnly ? null : this.descriptions();
-    let pv: Uint32Array | null = null;
+    let scalarFlags: Uint8Array | null = null;
+    let pvStart: Float64Array | null = null;
+    let pvLength: Uint32Array | null = null;
     let num: Float64Array | null = null;
     if (!this.idsOnly) {
-      pv = new Uint32Array(nodeCount);
-      pv.set(heap.pv.data.subarray(0, n), FIRST_SV);
+      scalarFlags = new Uint8Array(nodeCount);
+      const type = heap.type.data;
+      const flags = heap.flags.data;
+      for (let s = 0; s < n; s++)
+        if (type[s] === SvType.SCALAR) scalarFlags[s + FIRST_SV] = flags[s]! & 0x1f;
+      pvStart = new Float64Array(nodeCount);
+      pvStart.set(heap.pvStart.data.subarray(0, n), FIRST_SV);
+      pvLength = new Uint32Array(nodeCount).fill(NO_PV);
+      pvLength.set(heap.pvLength.data.subarray(0, n), FIRST_SV);
       num = new Float64Array(nodeCount).fill(Number.NaN);
       num.set(heap.num.data.subarray(0, n), FIRST_SV);
     }
@@ -326,7 +392,10 @@ class Builder {
       desc,
       refcnt,
       blessed,
-      pv,
+      scalarFlags,
+      pvBytes: this.idsOnly ? null : heap.pvBytes.done(),
+      pvStart,
+      pvLength,
       num,
       roots: this.namedRoots().map(({ name, description, strong, address }) => ({
         name,
@@ -479,11 +548,11 @@ class Builder {
         for (let i = 0; i < count; i++) {
           const target = this.at(this.ptrs[p0 + i]!);
           if (target < 0) continue;
-          const name = `element [${i}]`;
+          const name = this.elementName(i);
           if (unreal) {
-            this.edge(WEAK, this.name(name), target);
+            this.edge(WEAK, name, target);
           } else {
-            this.edge(STRONG, this.name(name), target);
+            this.edge(STRONG, name, target);
             this.viaRv(name, target);
           }
         }
@@ -512,8 +581,8 @@ class Builder {
           const target = this.slot(node, i);
           if (target < 0) continue;
           const padname = padnames[i];
-          const name = padname ? `the lexical ${padname}` : `pad temporary ${i}`;
-          this.edge(STRONG, this.name(name), target);
+          const name = this.name(padname ? `the lexical ${padname}` : `pad temporary ${i}`);
+          this.edge(STRONG, name, target);
           this.viaRv(name, target);
         }
         return;
@@ -525,16 +594,15 @@ class Builder {
         for (let i = first; i < count; i++) {
           const target = this.at(this.ptrs[p0 + i]!);
           if (target < 0) continue;
-          const name = `value ${formatKey(heap.strings[this.keys[p0 + i]!]!)}`;
-          this.edge(STRONG, this.name(name), target);
+          const name = this.valueName(this.keys[p0 + i]!);
+          this.edge(STRONG, name, target);
           this.viaRv(name, target);
         }
         for (let r = saved.first[node]!; r < saved.first[node + 1]!; r++) {
           const rec = saved.order[r]!;
           if (heap.savedWhat.data[rec] !== 0x85) continue;
           const keySv = this.at(heap.savedA.data[rec]!);
-          const keyPv = keySv >= FIRST_SV ? heap.pv.data[keySv - FIRST_SV]! : 0;
-          const key = formatKey(keyPv ? heap.strings[keyPv - 1]! : "");
+          const key = formatKey((keySv >= FIRST_SV && this.scalarString(keySv)) || "");
           this.edge(INFERRED, this.name("a key for saved value"), keySv);
           this.edge(
             INFERRED,
@@ -568,10 +636,16 @@ class Builder {
   }
 
   /** pmat's "... via RV" shortcut: a container's REF element also points, indirectly, at its referrant. */
-  private viaRv(name: string, target: number): void {
+  private viaRv(name: number, target: number): void {
     if (this.kind[target] !== K.REF || this.hasMagic[target]) return;
     const rv = this.slot(target, 0);
-    if (rv >= 0) this.edge(INDIRECT, this.name(`${name} via RV`), rv);
+    if (rv < 0) return;
+    let via = this.viaNames.get(name);
+    if (via === undefined) {
+      via = this.heap.add(`${this.heap.strings[name]} via RV`);
+      this.viaNames.set(name, via);
+    }
+    this.edge(INDIRECT, via, rv);
   }
 
   private backrefs(node: number): void {
@@ -687,6 +761,8 @@ class Builder {
       switch (this.kind[node]) {
         case K.SCALAR: {
           const parts: string[] = [];
+          // pmat 0.51 reads flag 0x02 the other way round: it calls -2 a UV and 2**64-1 an IV.
+          // Its descriptions are what pmat-leakreport prints and `count --scalars` counts.
           if (flags & 0x01) parts.push(flags & 0x02 ? "IV" : "UV");
           if (flags & 0x04 && !(flags & SCALAR_NV_LOST)) parts.push("NV");
           if (flags & 0x08) parts.push("PV");

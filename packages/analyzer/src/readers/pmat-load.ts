@@ -58,6 +58,9 @@ export interface CodeInfo {
   padsAt: number[];
 }
 
+/** pvLength of a scalar without a PV. */
+export const NO_PV = 0xffffffff;
+
 /** Set by the reader in a SCALAR's flags (the file never uses this bit): pmat sees no NV. */
 export const SCALAR_NV_LOST = 0x40;
 const STRIPPED_BY_A = new Set([0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]);
@@ -104,8 +107,10 @@ export class PmatHeap {
   readonly flags = u8();
   /** GLOB and STASH: interned name; CODE: index into `codes`. */
   readonly aux = u32();
-  /** SCALAR: interned PV + 1 (0 = none). */
-  readonly pv = u32();
+  /** SCALAR: where its PV's bytes start in `pvBytes`, and how many (0xffffffff = no PV). */
+  readonly pvStart = f64();
+  readonly pvLength = u32();
+  readonly pvBytes = u8();
   /** SCALAR: its number (NV, else IV/UV), NaN when none. */
   readonly num = f64();
   /** Start of the SV's pointers in `ptrs` (see pmat-graph.ts for each type's layout). */
@@ -135,6 +140,15 @@ export class PmatHeap {
     return this.addr.length;
   }
 
+  /** Hash keys, interned from their bytes: a key seen before costs no new string. */
+  readonly keyTable = new ByteInterner(this);
+
+  /** Adds a string known to be new (or where a duplicate does no harm), skipping the lookup. */
+  add(s: string): number {
+    this.strings.push(s);
+    return this.strings.length - 1;
+  }
+
   intern(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
@@ -153,7 +167,9 @@ export class PmatHeap {
     this.blessed,
     this.flags,
     this.aux,
-    this.pv,
+    this.pvStart,
+    this.pvLength,
+    this.pvBytes,
     this.num,
     this.ptrStart,
     this.ptrs,
@@ -419,7 +435,8 @@ class Loader {
     at = w.pos;
     let flags = 0;
     let aux = 0;
-    let pv = 0;
+    let pvStart = 0;
+    let pvLength = NO_PV;
     let num = Number.NaN;
     switch (type) {
       case SvType.GLOB: {
@@ -433,8 +450,8 @@ class Loader {
       }
       case SvType.SCALAR: {
         flags = w.u8();
-        // pmat reads the IV as signed when flag 0x02 is set, else as unsigned.
-        const iv = flags & 0x02 ? w.int() : w.uint();
+        // Flag 0x02 means "the IV is a UV" (format.txt, and perl's own values agree).
+        const iv = flags & 0x02 ? w.uint() : w.int();
         const nvLast = w.pos + w.nvSize - 1;
         const nv = w.nv();
         // pmat unpacks the NV with "A", which strips trailing NULs and whitespace: an NV whose
@@ -446,8 +463,11 @@ class Loader {
         else if (flags & 0x01) num = iv;
         this.pointers(tptrs, 1);
         const len = w.str();
-        if (!this.idsOnly && len >= 0 && flags & 0x08)
-          pv = 1 + heap.intern(flags & 0x10 ? w.utf8(len) : w.latin1(len));
+        if (!this.idsOnly && len >= 0 && flags & 0x08) {
+          pvStart = heap.pvBytes.length;
+          pvLength = len;
+          heap.pvBytes.append(w.bytes(w.strStart, len));
+        }
         this.skipPtrsStrs(0, tstrs - 1);
         break;
       }
@@ -482,7 +502,7 @@ class Loader {
         }
         for (let i = 0; i < n; i++) {
           const len = w.str();
-          const key = this.idsOnly || len < 0 ? 0 : heap.intern(w.latin1(len));
+          const key = this.idsOnly || len < 0 ? 0 : heap.keyTable.intern(w, len);
           const value = w.ptr();
           if (this.idsOnly) continue;
           heap.ptrs.push(value);
@@ -520,7 +540,8 @@ class Loader {
     }
     heap.flags.push(flags);
     heap.aux.push(aux);
-    heap.pv.push(pv);
+    heap.pvStart.push(pvStart);
+    heap.pvLength.push(pvLength);
     heap.num.push(num);
   }
 
@@ -703,5 +724,63 @@ class Loader {
       this.skipPtrsStrs(nptrs, nstrs);
     }
     return true;
+  }
+}
+
+/**
+ * Interns strings straight from their bytes (FNV-1a, open addressing on typed arrays), so the
+ * thousands of hashes sharing the same keys cost one JS string per distinct key, not per use.
+ */
+class ByteInterner {
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private readonly hashOf = u32();
+  private readonly idOf = u32();
+  private readonly start = u32();
+  private readonly length = u32();
+  private readonly bytes = u8();
+
+  constructor(private readonly heap: PmatHeap) {}
+
+  /** The string just read by `window.str()`, as Latin-1 (Perl's bytes). */
+  intern(w: PmatWindow, len: number): number {
+    const buf = w.bytes(w.strStart, len);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    h >>>= 0;
+    const mask = this.slots.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === -1) {
+        const id = this.heap.add(w.latin1(len));
+        this.slots[slot] = this.idOf.length;
+        this.hashOf.push(h);
+        this.idOf.push(id);
+        this.start.push(this.bytes.length);
+        this.length.push(len);
+        this.bytes.append(buf);
+        if (this.idOf.length * 2 > this.slots.length) this.rehash();
+        return id;
+      }
+      if (this.hashOf.data[entry] === h && this.same(entry, buf)) return this.idOf.data[entry]!;
+    }
+  }
+
+  private same(entry: number, buf: Uint8Array): boolean {
+    if (this.length.data[entry] !== buf.length) return false;
+    const start = this.start.data[entry]!;
+    const bytes = this.bytes.data;
+    for (let i = 0; i < buf.length; i++) if (bytes[start + i] !== buf[i]) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let entry = 0; entry < this.idOf.length; entry++) {
+      let slot = this.hashOf.data[entry]! & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+    }
+    this.slots = slots;
   }
 }

@@ -8,7 +8,7 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import { UNREACHABLE } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { fileSource } from "../node/open.js";
-import { PMAT_FIRST_SV, type PmatDetails, pmatDetails, readPmat } from "./pmat.js";
+import { PMAT_FIRST_SV, type PmatDetails, pmatDetails, pmatString, readPmat } from "./pmat.js";
 import { type ByteSource, bytesSource, SnapshotReadError } from "./source.js";
 
 const STRENGTH_MARK: Record<string, string> = {
@@ -299,6 +299,20 @@ describe("readPmat against pmat", () => {
       const self = cycle.edges(node).find((e) => e.name === "value {me} via RV");
       expect(self?.target).toBe(node);
     });
+  });
+
+  test("scalars keep their values: strings (cut where the dumper cuts them) and numbers", () => {
+    const d = cache.details;
+    const big = cache.rootEdge("the symbol '$main::BIG'");
+    expect(pmatString(d, big)).toBe("A".repeat(256));
+    const queue = cache.edges(cache.rootEdge("the symbol '@main::QUEUE'"));
+    const element = (i: number) => queue.find((e) => e.name === `element [${i}]`)!.target;
+    expect([d.num![element(0)], d.num![element(1)], d.num![element(2)]]).toEqual([1, -2, 2.5]);
+    expect(pmatString(d, element(3))).toBe("three");
+    expect(pmatString(d, element(0))).toBeUndefined();
+    // pmat calls a negative IV a UV (it reads the IV-is-UV flag the other way round); heapmat's
+    // descriptions follow pmat, its numbers follow perl.
+    expect(cache.format(element(1))).toMatch(/^SCALAR\(UV\) at /);
   });
 });
 

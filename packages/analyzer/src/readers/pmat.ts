@@ -13,6 +13,7 @@ export {
   PMAT_KINDS,
   type PmatDetails,
   pmatDetails,
+  pmatString,
 } from "./pmat-graph.js";
 
 /** The first bytes of every .pmat file. */
