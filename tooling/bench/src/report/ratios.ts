@@ -20,6 +20,8 @@ export interface RatioRow {
   anchor?: Figure;
   /** heapmat's median ÷ the anchor's median. */
   ratio?: number;
+  /** heapmat's min ÷ the anchor's min: steadier on a busy machine, where noise only adds time. */
+  ratioOfMins?: number;
   /** The ratio must not exceed this. */
   target?: number;
   meets?: boolean;
@@ -140,6 +142,7 @@ export function computeRatios(report: BenchReport): RatioRow[] {
     const row: RatioRow = { label: spec.label, heapmat, ...(anchor && { anchor }) };
     if (heapmat.median !== undefined && anchor?.median) {
       row.ratio = heapmat.median / anchor.median;
+      if (heapmat.min !== undefined && anchor.min) row.ratioOfMins = heapmat.min / anchor.min;
       if (spec.target !== undefined) {
         row.target = spec.target;
         row.meets = row.ratio <= spec.target;

@@ -44,13 +44,22 @@ export function formatReport(report: BenchReport, color: boolean): string {
       cell(row.heapmat),
       cell(row.anchor),
       row.ratio === undefined ? (row.anchor ? "n/a" : "") : formatRatio(row.ratio),
+      row.ratioOfMins === undefined ? "" : formatRatio(row.ratioOfMins),
       row.target === undefined ? "" : `≤ ${row.target}×`,
       verdict,
     ];
   });
   lines.push(
     ...table(
-      ["comparison", "heapmat: min / median", "anchor: min / median", "ratio", "target", ""],
+      [
+        "comparison",
+        "heapmat: min / median",
+        "anchor: min / median",
+        "ratio",
+        "of mins",
+        "target",
+        "",
+      ],
       rows,
     ),
   );
