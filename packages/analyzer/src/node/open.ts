@@ -1,24 +1,37 @@
 import { open, stat } from "node:fs/promises";
 import type { HeapGraph } from "../graph/heap-graph.js";
-import { readSnapshot } from "../readers/detect.js";
+import { readSnapshot, sniffFormat } from "../readers/detect.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "../readers/source.js";
 
 const CHUNK = 1 << 20;
+
+export interface FileSourceOptions {
+  /**
+   * Reuse two buffers instead of allocating one per chunk, so that a big file leaves no garbage
+   * behind. Only for readers that never keep a chunk once they ask for the next one.
+   */
+  recycle?: boolean;
+}
 
 /**
  * A ByteSource over a file on disk. The next chunk is read while the reader parses the current
  * one, so the disk (or page cache copy) overlaps with parsing on another core.
  */
-export async function fileSource(path: string): Promise<ByteSource> {
+export async function fileSource(
+  path: string,
+  options: FileSourceOptions = {},
+): Promise<ByteSource> {
   const { size } = await stat(path);
   return {
     name: path,
     size,
     async *chunks() {
       const file = await open(path, "r");
+      const spare = options.recycle ? [new Uint8Array(CHUNK), new Uint8Array(CHUNK)] : null;
+      let reads = 0;
       const readAt = async (position: number) => {
-        // A fresh buffer per chunk: readers may keep chunks they were given.
-        const buffer = new Uint8Array(CHUNK);
+        // Fresh buffers unless recycling: readers may keep chunks they were given.
+        const buffer = spare ? spare[reads++ & 1]! : new Uint8Array(CHUNK);
         const { bytesRead } = await file.read(buffer, 0, CHUNK, position);
         return buffer.subarray(0, bytesRead);
       };
@@ -39,6 +52,18 @@ export async function fileSource(path: string): Promise<ByteSource> {
   };
 }
 
+/** The first bytes of a file, to choose a reader. */
+async function head(path: string): Promise<Uint8Array> {
+  const file = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(64);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 /**
  * Reads a snapshot file (.heapsnapshot, gzip'd or not, .hmat or .pmat: sniffed from its first
  * bytes) into a heap graph. A missing or unreadable file is a SnapshotReadError too.
@@ -46,7 +71,8 @@ export async function fileSource(path: string): Promise<ByteSource> {
 export async function openSnapshot(path: string, options: ReadOptions = {}): Promise<HeapGraph> {
   let source: ByteSource;
   try {
-    source = await fileSource(path);
+    // The .heapsnapshot reader copies what it keeps, so its chunks can be recycled.
+    source = await fileSource(path, { recycle: sniffFormat(await head(path)) === "heapsnapshot" });
   } catch (error) {
     throw unreadable(path, error);
   }

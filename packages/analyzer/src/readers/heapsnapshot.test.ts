@@ -84,14 +84,14 @@ function expectSameAsJson(graph: HeapGraph, data: V8Json) {
   expect(locations.node.length).toBeGreaterThan(40);
 }
 
-/** Serves bytes in chunks whose sizes come from `size()`. */
-function chunkedSource(data: Uint8Array, size: () => number): ByteSource {
+/** Serves bytes in chunks whose sizes come from `size(offset)`. */
+function chunkedSource(data: Uint8Array, size: (at: number) => number): ByteSource {
   return {
     name: "chunked.heapsnapshot",
     size: data.length,
     async *chunks() {
       for (let at = 0; at < data.length; ) {
-        const end = Math.min(data.length, at + Math.max(1, size()));
+        const end = Math.min(data.length, at + Math.max(1, size(at)));
         yield data.subarray(at, end);
         at = end;
       }
@@ -175,9 +175,25 @@ describe("readHeapSnapshot", () => {
     expectSameGraph(await readHeapSnapshot(chunkedSource(bytes, random)), whole);
   });
 
-  it("survives 1-byte chunks", async () => {
+  it("survives 1-byte chunks around every section and at the end", async () => {
+    // Byte by byte near each top-level key and the file's end; bigger chunks in between.
+    const text = Buffer.from(bytes);
+    const marks = [0, bytes.length - 20_000];
+    for (const key of [
+      "nodes",
+      "edges",
+      "trace_function_infos",
+      "trace_tree",
+      "locations",
+      "strings",
+    ])
+      marks.push(text.indexOf(`"${key}":[`) - 10_000);
+    const near = (at: number) => marks.some((mark) => at >= mark && at < mark + 20_000);
     const whole = await readHeapSnapshot(bytesSource("whole", bytes));
-    expectSameGraph(await readHeapSnapshot(chunkedSource(bytes, () => 1)), whole);
+    expectSameGraph(
+      await readHeapSnapshot(chunkedSource(bytes, (at) => (near(at) ? 1 : 4096))),
+      whole,
+    );
   });
 
   it("reads gzip'd snapshots, also through openSnapshot", async () => {
@@ -246,6 +262,14 @@ describe("readHeapSnapshot", () => {
       );
       expect(firstDifference(graph.strings, changed.strings)).toBe(-1);
     }
+  });
+
+  it("grows its columns when the header has no counts", async () => {
+    const { node_count: _n, edge_count: _e, ...header } = json.snapshot;
+    const changed = { ...json, snapshot: header };
+    const text = new TextEncoder().encode(JSON.stringify(changed));
+    const graph = await readHeapSnapshot(chunkedSource(text, () => 40_000));
+    expectSameAsJson(graph, json);
   });
 
   it("reports progress monotonically up to the total", async () => {
@@ -322,14 +346,19 @@ describe("readHeapSnapshot errors", () => {
     expect(badEscape.expected).toContain("JSON escape");
   });
 
-  it("refuses counts that disagree with the header", async () => {
-    const changed = {
-      ...json,
-      snapshot: { ...json.snapshot, node_count: json.snapshot.node_count + 1 },
-    };
-    const error = await readError(
-      bytesSource("count", new TextEncoder().encode(JSON.stringify(changed))),
-    );
-    expect(error.expected).toContain("snapshot.node_count");
+  it("refuses counts that disagree with the header, either way", async () => {
+    for (const [key, delta] of [
+      ["node_count", 1],
+      ["node_count", -1],
+      ["edge_count", -1],
+    ] as const) {
+      const changed = {
+        ...json,
+        snapshot: { ...json.snapshot, [key]: json.snapshot[key] + delta },
+      };
+      const text = new TextEncoder().encode(JSON.stringify(changed));
+      const error = await readError(chunkedSource(text, () => 1 << 16));
+      expect(error.expected).toContain(`snapshot.${key}`);
+    }
   });
 });

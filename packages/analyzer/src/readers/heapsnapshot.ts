@@ -408,8 +408,12 @@ class HeapSnapshotParser {
     const F = this.nodeFields;
     let n = this.nodeCount;
     let f = this.nodeField;
+    // Without counts in the header, make room for as many nodes as this chunk could hold.
     const need = n + Math.ceil((to - from + 1) / 2 / F) + 1;
-    if (need > this.nodeCapacity) this.growNodes(Math.max(need, 2 * this.nodeCapacity));
+    if (this.headerNodeCount < 0 && need > this.nodeCapacity)
+      this.growNodes(Math.max(need, 2 * this.nodeCapacity));
+    const capacity = this.nodeCapacity;
+    if (n >= capacity) return from;
     const { fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
     const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
       this;
@@ -444,13 +448,13 @@ class HeapSnapshotParser {
           edgeTotal += v;
         } else if (f === fTrace) nodeTraceId![n] = v;
         else if (f === fDetached) nodeDetachedness![n] = v;
-        if (++f === F) {
-          f = 0;
-          n++;
-        }
         i = j;
         afterValue = true;
         parsed++;
+        if (++f === F) {
+          f = 0;
+          if (++n === capacity) break;
+        }
       } else if (c === 0x2c) {
         if (!afterValue) break;
         afterValue = false;
@@ -473,7 +477,10 @@ class HeapSnapshotParser {
     let e = this.edgeCount;
     let f = this.edgeField;
     const need = e + Math.ceil((to - from + 1) / 2 / E) + 1;
-    if (need > this.edgeCapacity) this.growEdges(Math.max(need, 2 * this.edgeCapacity));
+    if (this.headerEdgeCount < 0 && need > this.edgeCapacity)
+      this.growEdges(Math.max(need, 2 * this.edgeCapacity));
+    const capacity = this.edgeCapacity;
+    if (e >= capacity) return from;
     const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
     let afterValue = scanner.afterValue;
     let parsed = 0;
@@ -500,13 +507,13 @@ class HeapSnapshotParser {
           if (target !== Math.floor(target)) break;
           edgeTarget[e] = target;
         }
-        if (++f === E) {
-          f = 0;
-          e++;
-        }
         i = j;
         afterValue = true;
         parsed++;
+        if (++f === E) {
+          f = 0;
+          if (++e === capacity) break;
+        }
       } else if (c === 0x2c) {
         if (!afterValue) break;
         afterValue = false;
@@ -582,7 +589,7 @@ class HeapSnapshotParser {
     const F = this.nodeFields;
     let n = this.nodeCount;
     let f = this.nodeField;
-    const need = n + Math.ceil((f + k) / F) + 1;
+    const need = n + Math.ceil((f + k) / F);
     if (need > this.nodeCapacity) this.growNodes(Math.max(need, 2 * this.nodeCapacity));
     const { fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
     const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
@@ -620,7 +627,7 @@ class HeapSnapshotParser {
     const NF = this.nodeFields;
     let e = this.edgeCount;
     let f = this.edgeField;
-    const need = e + Math.ceil((f + k) / E) + 1;
+    const need = e + Math.ceil((f + k) / E);
     if (need > this.edgeCapacity) this.growEdges(Math.max(need, 2 * this.edgeCapacity));
     const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
     for (let j = 0; j < k; j++) {
