@@ -1,8 +1,13 @@
+export { type AllocationFrame, allocationStack } from "./allocation-stack.js";
+export { propagateDetachedness } from "./detachedness.js";
 export { bfsDistances } from "./distance.js";
+export { type DominatorChildren, dominatorChildren } from "./dominator-children.js";
 export { buildDominatorTree, type DominatorTree } from "./dominators.js";
 export { type EphemeronPair, edgeStrengths, parseEphemeron } from "./edge-strength.js";
 export type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "./heap-graph.js";
 export { EdgeStrength, type HeapIndexes, type Inrefs, UNREACHABLE } from "./heap-index.js";
+export { type Histogram, histogram } from "./histogram.js";
 export { indexHeap } from "./indexes.js";
 export { buildInrefs } from "./inrefs.js";
+export { type ModuleSizes, moduleSizes } from "./module-sizes.js";
 export { totalSelfSize } from "./totals.js";
