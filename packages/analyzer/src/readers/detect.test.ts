@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readSnapshot, sniffFormat } from "./detect.js";
-import { bytesSource, SnapshotReadError } from "./source.js";
+import { bytesSource, SnapshotReadError, streamSource } from "./source.js";
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 
@@ -74,5 +74,13 @@ describe("readSnapshot", () => {
     // A cut Devel::MAT header: the .pmat reader's own error, not "unknown format".
     const error = await readError(ascii("PMAT\u0000\u0000"));
     expect(error.expected).not.toContain("a heap snapshot: .heapsnapshot JSON");
+  });
+});
+
+describe("streamSource", () => {
+  it("reads a web ReadableStream, as in a browser worker", async () => {
+    const blob = new Blob([ascii(TINY)]);
+    const graph = await readSnapshot(streamSource("blob", blob.stream(), blob.size));
+    expect(graph.nodeCount).toBe(1);
   });
 });

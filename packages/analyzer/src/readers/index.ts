@@ -7,5 +7,6 @@ export {
   gunzipSource,
   type ReadOptions,
   SnapshotReadError,
+  streamSource,
 } from "./source.js";
 export { graphFromV8Columns, type V8Columns, type V8Meta } from "./v8-columns.js";

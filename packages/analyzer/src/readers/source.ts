@@ -43,6 +43,30 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   };
 }
 
+/** A ByteSource over a web ReadableStream (a fetch body, `Blob.stream()`); it can be read once. */
+export function streamSource(
+  name: string,
+  stream: ReadableStream<Uint8Array>,
+  size?: number,
+): ByteSource {
+  return {
+    name,
+    ...(size !== undefined && { size }),
+    async *chunks() {
+      const reader = stream.getReader();
+      try {
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        await reader.cancel().catch(() => {});
+      }
+    },
+  };
+}
+
 /**
  * Reads a source's first `count` bytes (fewer if it is shorter) to sniff its format. Returns them
  * with a source that still yields every byte from the start; that source can be read once.
