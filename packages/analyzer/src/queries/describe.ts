@@ -1,7 +1,15 @@
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { baseName, formatBytes, quote } from "./format.js";
-import { edgeNameOf, follow, isString, kindOf, nameOf, vocabulary } from "./vocabulary.js";
+import {
+  edgeNameOf,
+  follow,
+  isString,
+  kindOf,
+  nameOf,
+  stringValue,
+  vocabulary,
+} from "./vocabulary.js";
 
 /** Where a closure's code is. `line` and `column` are 1-based. */
 export interface SourceLocation {
@@ -61,7 +69,7 @@ export function typeName(graph: HeapGraph, node: number): string {
   const v = vocabulary(graph);
   const kind = graph.nodeKind[node];
   const name = nameOf(graph, node);
-  if (isString(graph, node)) return quote(name);
+  if (isString(graph, node)) return quote(stringValue(graph, node, 64));
   if (kind === v.closure) return `closure '${functionName(graph, node)}'`;
   if (kind === v.object && name === "Object") return shapeOf(graph, node);
   if (name) return name;

@@ -68,7 +68,7 @@ for (const esm of [true, false]) {
         ? `the variable '${name}' of module ${moduleName}`
         : `the export '${name}' of module ${moduleName}`;
     beforeAll(async () => {
-      const snapshot = snapshotProgram(file, program(esm));
+      const [snapshot] = snapshotProgram(file, program(esm)) as [string];
       index = indexHeap(await openSnapshot(snapshot));
       const path = snapshot.replace(/\.heapsnapshot$/, "");
       moduleName = esm ? `file://${path}` : path;

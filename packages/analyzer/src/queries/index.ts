@@ -9,6 +9,16 @@ export {
   sourceLocation,
   typeName,
 } from "./describe.js";
+export { type DiffRow, diff, type HeapDiff, type Tally } from "./diff.js";
+export { type EdgeInfo, inrefs, outrefs } from "./edges.js";
+export {
+  compileFilter,
+  type Filter,
+  FilterSyntaxError,
+  find,
+  parseFilters,
+  type Range,
+} from "./find.js";
 export { baseName, formatBytes } from "./format.js";
 export {
   type Identification,
@@ -19,3 +29,14 @@ export {
 } from "./identify.js";
 export { renderIdentification } from "./render.js";
 export { globalObjects, type PathEnd, type Retainer } from "./retainers.js";
+export { globals, type ModuleRow, modules, type NamedObject, roots } from "./roots.js";
+export { type EdgeSummary, type ObjectReport, show } from "./show.js";
+export { type StringRow, type StringsOptions, strings } from "./strings.js";
+export {
+  type CountRow,
+  count,
+  groupKey,
+  type LargestEntry,
+  type LargestOptions,
+  largest,
+} from "./summary.js";

@@ -105,3 +105,26 @@ export function isSystem(graph: HeapGraph, node: number): boolean {
   if (kind === v.hidden || kind === v.array || kind === v.code) return true;
   return nameOf(graph, node).startsWith("system / ");
 }
+
+/**
+ * A string node's value. V8 names concatenated strings "(concatenated string)" and keeps their
+ * text in the `first` and `second` parts, so those are joined (up to `max` characters).
+ */
+export function stringValue(graph: HeapGraph, node: number, max = 1 << 20): string {
+  const v = vocabulary(graph);
+  if (graph.nodeKind[node] !== v.concatString) return nameOf(graph, node);
+  let out = "";
+  const stack = [node];
+  while (stack.length > 0 && out.length < max) {
+    const part = stack.pop()!;
+    if (graph.nodeKind[part] !== v.concatString) {
+      out += nameOf(graph, part);
+      continue;
+    }
+    const first = follow(graph, part, "first");
+    const second = follow(graph, part, "second");
+    if (second >= 0) stack.push(second);
+    if (first >= 0) stack.push(first);
+  }
+  return out.length > max ? out.slice(0, max) : out;
+}

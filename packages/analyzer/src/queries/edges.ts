@@ -1,0 +1,50 @@
+import { EdgeStrength, type HeapIndexes } from "../graph/heap-index.js";
+import { describe } from "./describe.js";
+import { edgeNameOf } from "./vocabulary.js";
+
+/** One edge as the shell and CLIs print it. JSON-serialisable. */
+export interface EdgeInfo {
+  /** V8's edge kind: property, element, context, internal, hidden, shortcut, weak. */
+  kind: string;
+  /** Property or variable name, or element index. */
+  name: string | number;
+  strength: "strong" | "weak" | "shortcut";
+  /** The object at the other end: its id, node index and short description. */
+  id: number;
+  index: number;
+  description: string;
+}
+
+const STRENGTH = ["strong", "weak", "shortcut"] as const;
+
+function edgeInfo(index: HeapIndexes, edge: number, other: number): EdgeInfo {
+  const graph = index.graph;
+  const strength = index.edgeStrength[edge] ?? EdgeStrength.strong;
+  return {
+    kind: graph.edgeKinds[graph.edgeKind[edge]!] ?? "?",
+    name: edgeNameOf(graph, edge),
+    strength: STRENGTH[strength] ?? "strong",
+    id: graph.nodeId[other]!,
+    index: other,
+    description: describe(index, other),
+  };
+}
+
+/** The edges leaving `node`, in the order the snapshot lists them. */
+export function outrefs(index: HeapIndexes, node: number): EdgeInfo[] {
+  const graph = index.graph;
+  const out: EdgeInfo[] = [];
+  for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++)
+    out.push(edgeInfo(index, e, graph.edgeTarget[e]!));
+  return out;
+}
+
+/** The edges arriving at `node`, with their source objects, nearest the roots first. */
+export function inrefs(index: HeapIndexes, node: number): EdgeInfo[] {
+  const { firstInref, inrefEdge, inrefSource } = index.inrefs;
+  const out: EdgeInfo[] = [];
+  for (let r = firstInref[node]!; r < firstInref[node + 1]!; r++)
+    out.push(edgeInfo(index, inrefEdge[r]!, inrefSource[r]!));
+  const d = index.distance;
+  return out.sort((a, b) => d[a.index]! - d[b.index]!);
+}
