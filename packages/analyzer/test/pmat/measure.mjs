@@ -42,6 +42,10 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = ((cpu.user + cpu.system) / 1e6).toFixed(2);
 const mb = (source.size / 1e6).toFixed(1);
 const svs = pmatDetails(graph).svCount;
+const total = ms(t0);
+const t2 = performance.now();
+await readPmat(await fileSource(file), { idsOnly: true });
+const idsOnly = ms(t2);
 console.log(
-  `${file}: ${mb} MB, ${svs} SVs, ${graph.edgeCount} edges: read ${read}, indexed ${indexed}, total ${ms(t0)} (CPU ${cpuSeconds} s); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  `${file}: ${mb} MB, ${svs} SVs, ${graph.edgeCount} edges: read ${read}, indexed ${indexed}, total ${total} (CPU ${cpuSeconds} s); ids only: ${idsOnly}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
 );

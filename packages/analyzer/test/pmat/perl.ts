@@ -77,3 +77,17 @@ export function develMatOutrefs(file: string): string[] {
   });
   return out.split("\n").filter((line) => line !== "");
 }
+
+/** Runs test/pmat/series.pl: four dumps, one per round of a leaky loop. */
+export function dumpSeries(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "heapmat-pmat-series-"));
+  execFileSync("perl", [join(here, "series.pl"), dir], { stdio: ["ignore", "ignore", "pipe"] });
+  return [1, 2, 3, 4].map((round) => join(dir, `series-${round}.pmat`));
+}
+
+/** pmat-leakreport's lines ("LEAK[2] HASH(3) at 0x..."), with `-1` when `onlyFirst`. */
+export function pmatLeakreport(files: string[], onlyFirst = false): string[] {
+  const args = onlyFirst ? ["-1", ...files] : files;
+  const out = execFileSync("pmat-leakreport", args, { encoding: "latin1", maxBuffer: 1 << 28 });
+  return out.split("\n").filter((line) => line !== "");
+}
