@@ -7,7 +7,7 @@ export { type EphemeronPair, edgeStrengths, parseEphemeron } from "./edge-streng
 export type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "./heap-graph.js";
 export { EdgeStrength, type HeapIndexes, type Inrefs, UNREACHABLE } from "./heap-index.js";
 export { type Histogram, histogram } from "./histogram.js";
-export { indexHeap } from "./indexes.js";
+export { indexHeap, type PrecomputedIndexes } from "./indexes.js";
 export { buildInrefs } from "./inrefs.js";
 export { type ModuleSizes, moduleSizes } from "./module-sizes.js";
 export { totalSelfSize } from "./totals.js";

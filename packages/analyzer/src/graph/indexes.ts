@@ -6,9 +6,19 @@ import type { HeapIndexes, Inrefs } from "./heap-index.js";
 import { buildInrefs } from "./inrefs.js";
 import { nodeIndexLookup } from "./node-lookup.js";
 
-/** The derived indexes of a heap graph. Each is computed on first access, once. */
-export function indexHeap(graph: HeapGraph): HeapIndexes {
-  return new LazyIndexes(graph);
+/** Indexes computed earlier for the same graph (e.g. read from the sidecar cache). */
+export interface PrecomputedIndexes {
+  distance: Uint32Array;
+  dominator: Uint32Array;
+  retainedSize: Float64Array;
+}
+
+/**
+ * The derived indexes of a heap graph. Each is computed on first access, once; `precomputed` ones
+ * (from the sidecar cache) are taken as they are.
+ */
+export function indexHeap(graph: HeapGraph, precomputed?: PrecomputedIndexes): HeapIndexes {
+  return new LazyIndexes(graph, precomputed);
 }
 
 class LazyIndexes implements HeapIndexes {
@@ -18,7 +28,15 @@ class LazyIndexes implements HeapIndexes {
   #tree?: DominatorTree;
   #lookup?: (id: number) => number;
 
-  constructor(readonly graph: HeapGraph) {}
+  constructor(
+    readonly graph: HeapGraph,
+    precomputed?: PrecomputedIndexes,
+  ) {
+    if (precomputed) {
+      this.#distance = precomputed.distance;
+      this.#tree = { dominator: precomputed.dominator, retainedSize: precomputed.retainedSize };
+    }
+  }
 
   get edgeStrength(): Uint8Array {
     this.#edgeStrength ??= edgeStrengths(this.graph);

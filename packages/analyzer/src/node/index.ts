@@ -1,3 +1,11 @@
 // The thin Node layer: file I/O around the core readers, and a progress bar for CLIs.
 export { fileSource, openSnapshot } from "./open.js";
 export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";
+export {
+  type IndexedSnapshot,
+  indexCachePath,
+  loadIndexCache,
+  openIndexed,
+  saveIndexCache,
+  snapshotCacheKey,
+} from "./cache.js";

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { indexHeap } from "../graph/indexes.js";
+import { smallGraph } from "../graph/testing/small-graph.js";
+import { decodeIndexCache, encodeIndexCache } from "./index-cache.js";
+
+describe("index cache encoding", () => {
+  const graph = smallGraph(
+    [0, 10, 20, 30, 40],
+    [
+      [0, 1],
+      [1, 2],
+      [0, 3],
+      [3, 2],
+      [2, 4, "weak"],
+    ],
+  );
+  const key = { size: 1234, mtimeMs: 1700000000000.5, checksum: "abc" };
+
+  it("round-trips distances, dominators and retained sizes", () => {
+    const fresh = indexHeap(graph);
+    const bytes = encodeIndexCache(fresh, key);
+    const decoded = decodeIndexCache(bytes, graph, { ...key })!;
+    expect(decoded).not.toBeNull();
+    expect(decoded.distance).toEqual(fresh.distance);
+    expect(decoded.dominator).toEqual(fresh.dominator);
+    expect(decoded.retainedSize).toEqual(fresh.retainedSize);
+    const reopened = indexHeap(graph, decoded);
+    expect(reopened.retainedSize[0]).toBe(60); // node 4 is held weakly only
+    expect(reopened.dominator[2]).toBe(0);
+  });
+
+  it("ignores a cache of another file, another graph, or damaged bytes", () => {
+    const bytes = encodeIndexCache(indexHeap(graph), key);
+    expect(decodeIndexCache(bytes, graph, { ...key, checksum: "abd" })).toBeNull();
+    expect(decodeIndexCache(bytes, graph, { ...key, size: 1235 })).toBeNull();
+    expect(decodeIndexCache(bytes, smallGraph([0, 1], [[0, 1]]), key)).toBeNull();
+    expect(decodeIndexCache(bytes.subarray(0, bytes.length - 9), graph, key)).toBeNull();
+    expect(decodeIndexCache(new TextEncoder().encode("not a cache"), graph, key)).toBeNull();
+  });
+});

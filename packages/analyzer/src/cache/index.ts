@@ -1,0 +1,6 @@
+export {
+  decodeIndexCache,
+  encodeIndexCache,
+  INDEX_CACHE_VERSION,
+  type IndexCacheKey,
+} from "./index-cache.js";

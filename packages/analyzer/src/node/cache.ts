@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import { open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { decodeIndexCache, encodeIndexCache, type IndexCacheKey } from "../cache/index-cache.js";
+import type { HeapGraph } from "../graph/heap-graph.js";
+import type { HeapIndexes } from "../graph/heap-index.js";
+import { indexHeap } from "../graph/indexes.js";
+import type { ReadOptions } from "../readers/source.js";
+import { openSnapshot } from "./open.js";
+
+// The sidecar index cache on disk: `<snapshot>.hmidx` next to the snapshot.
+//
+// The key is the file's size and mtime plus a SHA-256 of its first and last MiB. Hashing the
+// whole file would cost as much as reading it (seconds for gigabytes), which is what the cache
+// is there to avoid; a snapshot is written once and never edited in place, and its head (meta,
+// first nodes) and tail (strings) change with any other heap, so size + mtime + ends is enough.
+
+const CHUNK = 1 << 20;
+
+/** Where the cache of `snapshotPath` lives. */
+export function indexCachePath(snapshotPath: string): string {
+  return `${snapshotPath}.hmidx`;
+}
+
+/** The cache key of a snapshot file: size, mtime, and a hash of its first and last MiB. */
+export async function snapshotCacheKey(snapshotPath: string): Promise<IndexCacheKey> {
+  const info = await stat(snapshotPath);
+  const hash = createHash("sha256");
+  const file = await open(snapshotPath, "r");
+  try {
+    const head = Buffer.alloc(Math.min(CHUNK, info.size));
+    await file.read(head, 0, head.length, 0);
+    hash.update(head);
+    const tailStart = Math.max(head.length, info.size - CHUNK);
+    const tail = Buffer.alloc(info.size - tailStart);
+    await file.read(tail, 0, tail.length, tailStart);
+    hash.update(tail);
+  } finally {
+    await file.close();
+  }
+  return { size: info.size, mtimeMs: info.mtimeMs, checksum: hash.digest("hex") };
+}
+
+/** Reads the cached indexes of a snapshot into `indexHeap`, or null when absent or stale. */
+export async function loadIndexCache(
+  snapshotPath: string,
+  graph: HeapGraph,
+  key?: IndexCacheKey,
+): Promise<HeapIndexes | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(indexCachePath(snapshotPath));
+  } catch {
+    return null;
+  }
+  const precomputed = decodeIndexCache(bytes, graph, key ?? (await snapshotCacheKey(snapshotPath)));
+  return precomputed ? indexHeap(graph, precomputed) : null;
+}
+
+/** Writes the indexes' cache next to the snapshot, atomically (temp file, then rename). */
+export async function saveIndexCache(
+  snapshotPath: string,
+  indexes: HeapIndexes,
+  key?: IndexCacheKey,
+): Promise<void> {
+  const bytes = encodeIndexCache(indexes, key ?? (await snapshotCacheKey(snapshotPath)));
+  const target = indexCachePath(snapshotPath);
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+}
+
+export interface IndexedSnapshot {
+  graph: HeapGraph;
+  indexes: HeapIndexes;
+  /** "hit": read from the cache; "written": computed and cached; "unwritable": computed, not cached. */
+  cache: "hit" | "written" | "unwritable";
+}
+
+/**
+ * Opens a snapshot with its indexes: from the sidecar cache when it matches, else computed in full
+ * and cached for next time (a read-only folder only means no cache).
+ */
+export async function openIndexed(
+  snapshotPath: string,
+  options: ReadOptions = {},
+): Promise<IndexedSnapshot> {
+  const [graph, key] = await Promise.all([
+    openSnapshot(snapshotPath, options),
+    snapshotCacheKey(snapshotPath),
+  ]);
+  const cached = await loadIndexCache(snapshotPath, graph, key);
+  if (cached) return { graph, indexes: cached, cache: "hit" };
+  const indexes = indexHeap(graph);
+  try {
+    await saveIndexCache(snapshotPath, indexes, key);
+    return { graph, indexes, cache: "written" };
+  } catch {
+    return { graph, indexes, cache: "unwritable" };
+  }
+}
