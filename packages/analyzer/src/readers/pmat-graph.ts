@@ -4,58 +4,20 @@
 // interpreter's named roots, the stack, the mortals and the symbol table's variables.
 
 import type { HeapGraph } from "../graph/heap-graph.js";
+import { AddressIndex, type Groups, groupByNode } from "./pmat-address.js";
 import { u8, u32 } from "./pmat-column.js";
-import { CodeFlag, NO_PV, type PmatHeap, SCALAR_NV_LOST, SvType } from "./pmat-load.js";
+import {
+  FIRST_SV,
+  K,
+  PMAT_BASETYPES,
+  PMAT_EDGE_KINDS,
+  PMAT_KINDS,
+  type PmatDetails,
+  pmatString,
+} from "./pmat-details.js";
+import { CodeFlag, NO_PV, type PmatHeap, SCALAR_NV_LOST, SvType } from "./pmat-heap.js";
 import { formatKey, rootDescription, symbolName } from "./pmat-names.js";
 
-/** Node kinds: pmat's SV classes, plus `synthetic` for the root and the three immortal SVs. */
-export const PMAT_KINDS = [
-  "synthetic",
-  "SCALAR",
-  "BOOL",
-  "REF",
-  "ARRAY",
-  "PAD",
-  "PADLIST",
-  "PADNAMES",
-  "HASH",
-  "STASH",
-  "CODE",
-  "GLOB",
-  "IO",
-  "LVALUE",
-  "REGEXP",
-  "FORMAT",
-  "INVLIST",
-] as const;
-const K = Object.fromEntries(PMAT_KINDS.map((k, i) => [k, i])) as Record<
-  (typeof PMAT_KINDS)[number],
-  number
->;
-
-/** Per kind: pmat's basetype (what pmat-leakreport keys SVs by, with the address). */
-export const PMAT_BASETYPES = [
-  "",
-  "SV",
-  "SV",
-  "SV",
-  "AV",
-  "AV",
-  "AV",
-  "AV",
-  "HV",
-  "HV",
-  "CV",
-  "GV",
-  "IO",
-  "LV",
-  "REGEXP",
-  "PVFM",
-  "INVLIST",
-] as const;
-
-/** Edge kinds: pmat's reference strengths. */
-export const PMAT_EDGE_KINDS = ["strong", "weak", "indirect", "inferred"] as const;
 const STRONG = 0;
 const WEAK = 1;
 const INDIRECT = 2;
@@ -77,61 +39,6 @@ KIND_OF_TYPE[SvType.INVLIST] = K.INVLIST;
 KIND_OF_TYPE[SvType.UNDEF] = K.SCALAR;
 KIND_OF_TYPE[SvType.YES] = K.BOOL;
 KIND_OF_TYPE[SvType.NO] = K.BOOL;
-
-/** Node 0 is the root, 1..3 the immortals (undef, yes, no), then the SVs in file order. */
-export const FIRST_SV = 4;
-
-/** What a .pmat carries beyond the heap graph, in `graph.info.extra.pmat`. */
-export interface PmatDetails {
-  formatVersion: string;
-  perlVersion: string;
-  ithreads: boolean;
-  bigEndian: boolean;
-  ptrSize: number;
-  uintSize: number;
-  /** How many SVs pmat counts: every node except the synthetic ones. */
-  svCount: number;
-  /** Per node kind: pmat's basetype (SV, AV, HV, CV, GV, IO, LV, REGEXP, PVFM, INVLIST). */
-  basetypes: readonly string[];
-  /** Per node: string index of pmat's description, e.g. `HASH(3)`, `SCALAR(UV,PV)`, `CODE(PP)`; null when only ids were read. */
-  desc: Uint32Array | null;
-  /** Per node: the SV's reference count. */
-  refcnt: Uint32Array;
-  /** Per node: 1 when the SV is blessed (its node name is then the package); null when only ids were read. */
-  blessed: Uint8Array | null;
-  /** Per node: a SCALAR's flags as dumped (0x01 IV, 0x02 IV is signed, 0x04 NV, 0x08 PV, 0x10 UTF-8); null when only ids were read. */
-  scalarFlags: Uint8Array | null;
-  /** Scalars' string values (cut at the dumper's -max_string), as bytes: read them with `pmatString`. */
-  pvBytes: Uint8Array | null;
-  /** Per node: where its string value starts in `pvBytes`. */
-  pvStart: Float64Array | null;
-  /** Per node: its string value's length in bytes, 0xffffffff when it has none. */
-  pvLength: Uint32Array | null;
-  /** Per node: a scalar's numeric value, NaN for none. */
-  num: Float64Array | null;
-  /** The interpreter's named roots, as in the file (address 0: unset). */
-  roots: { name: string; description: string; strong: boolean; address: number }[];
-}
-
-const utf8 = new TextDecoder("utf-8");
-
-/** A scalar's string value (Perl's bytes as Latin-1 unless the scalar is UTF-8), or undefined. */
-export function pmatString(details: PmatDetails, node: number): string | undefined {
-  const length = details.pvLength?.[node];
-  if (length === undefined || length === NO_PV || !details.pvBytes) return undefined;
-  const start = details.pvStart![node]!;
-  const bytes = details.pvBytes.subarray(start, start + length);
-  if (details.scalarFlags![node]! & 0x10) return utf8.decode(bytes);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4096)
-    text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
-  return text;
-}
-
-/** The .pmat details of a graph read from a .pmat file, or undefined for other formats. */
-export function pmatDetails(graph: HeapGraph): PmatDetails | undefined {
-  return graph.info.extra?.pmat as PmatDetails | undefined;
-}
 
 export function buildPmatGraph(heap: PmatHeap, file: string, idsOnly: boolean): HeapGraph {
   return new Builder(heap, idsOnly).build(file);
@@ -834,73 +741,4 @@ function magicTypeName(byte: number): string {
   return byte === 0 || byte === 0x20 || (byte >= 0x09 && byte <= 0x0d)
     ? ""
     : String.fromCharCode(byte);
-}
-
-interface Groups {
-  /** Records of node i are order[first[i] .. first[i + 1] - 1]. */
-  first: Uint32Array;
-  order: Uint32Array;
-}
-
-/** Groups extension records by the node they annotate (counting sort, keeping file order). */
-function groupByNode(
-  svs: Float64Array,
-  count: number,
-  index: AddressIndex,
-  nodeCount: number,
-): Groups {
-  const first = new Uint32Array(nodeCount + 1);
-  const nodes = new Int32Array(count);
-  for (let r = 0; r < count; r++) {
-    const node = index.get(svs[r]!);
-    nodes[r] = node;
-    if (node >= 0) first[node + 1]!++;
-  }
-  for (let i = 0; i < nodeCount; i++) first[i + 1]! += first[i]!;
-  const fill = first.slice(0, nodeCount);
-  const order = new Uint32Array(first[nodeCount]!);
-  for (let r = 0; r < count; r++) {
-    const node = nodes[r]!;
-    if (node >= 0) order[fill[node]!++] = r;
-  }
-  return { first, order };
-}
-
-/** Address -> node index, open addressing on typed arrays (addresses are up to 48 bits). */
-class AddressIndex {
-  private readonly keys: Float64Array;
-  private readonly values: Int32Array;
-  private readonly mask: number;
-
-  constructor(count: number) {
-    let size = 16;
-    while (size < count * 2) size *= 2;
-    this.keys = new Float64Array(size);
-    this.values = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-  }
-
-  private slot(address: number): number {
-    const lo = address >>> 0;
-    const hi = (address / 4294967296) >>> 0;
-    const h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-    return (h ^ (h >>> 16)) & this.mask;
-  }
-
-  set(address: number, value: number): void {
-    if (address === 0) return;
-    let i = this.slot(address);
-    while (this.values[i] !== -1 && this.keys[i] !== address) i = (i + 1) & this.mask;
-    this.keys[i] = address;
-    this.values[i] = value;
-  }
-
-  get(address: number): number {
-    let i = this.slot(address);
-    for (;;) {
-      const v = this.values[i]!;
-      if (v === -1 || this.keys[i] === address) return v;
-      i = (i + 1) & this.mask;
-    }
-  }
 }

@@ -14,7 +14,7 @@ export {
   type PmatDetails,
   pmatDetails,
   pmatString,
-} from "./pmat-graph.js";
+} from "./pmat-details.js";
 
 /** The first bytes of every .pmat file. */
 export const PMAT_MAGIC = "PMAT";
