@@ -31,6 +31,7 @@ export const MEASUREMENTS = {
   devtools: "DevTools' heap snapshot worker",
   "heapmat-heapsnapshot": "heapmat: read .heapsnapshot and index fully",
   "heapmat-hmat": "heapmat: read .hmat and index fully",
+  "heapmat-reopen": "heapmat: re-open with the sidecar index cache",
   identify: "heapmat identify (and its text) on 100 random objects",
   leakreport: `heapmat-leakreport over ${LEAK_DUMPS} dumps`,
 } as const;
@@ -41,7 +42,14 @@ export const GROUPS: Record<string, MeasureId[]> = {
   dump: ["v8-write", "heapmat-dump"],
   load: ["json-parse", "memlab", "devtools", "heapmat-heapsnapshot", "heapmat-hmat"],
   anchors: ["v8-write", "json-parse", "memlab", "devtools"],
-  heapmat: ["heapmat-dump", "heapmat-heapsnapshot", "heapmat-hmat", "identify", "leakreport"],
+  heapmat: [
+    "heapmat-dump",
+    "heapmat-heapsnapshot",
+    "heapmat-hmat",
+    "heapmat-reopen",
+    "identify",
+    "leakreport",
+  ],
 };
 
 export interface BenchOptions {
@@ -186,7 +194,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const { result } = await dumpOnce(tool, file)();
     return (result.unavailable ?? result.failed) as string | undefined;
   };
-  const needsJson = ["json-parse", "memlab", "devtools", "heapmat-heapsnapshot", "identify"];
+  const needsJson = [
+    "json-parse",
+    "memlab",
+    "devtools",
+    "heapmat-heapsnapshot",
+    "heapmat-reopen",
+    "identify",
+  ];
   const jsonMissing = needsJson.some((id) => wanted(id as MeasureId))
     ? await ensure(paths.heapsnapshot, "v8")
     : undefined;
@@ -227,6 +242,23 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     options.runs,
     load("heapmat", paths.hmat, hmatMissing, [], profile("heapmat-hmat")),
   );
+  // The file heapmat's users would re-open: the .hmat once the analyzer reads it.
+  const [reopenFile, reopenMissing] =
+    measurements["heapmat-hmat"].status === "ok"
+      ? [paths.hmat, hmatMissing]
+      : [paths.heapsnapshot, jsonMissing];
+  await measure("heapmat-reopen", options.runs, async (run) => {
+    if (run === 1) {
+      // An unmeasured process computes the indexes and writes the cache beside the file.
+      const written = await load("heapmat", reopenFile, reopenMissing, ["--cache", "write"])();
+      if (typeof written === "string" || written.result.unavailable || written.result.failed) {
+        return written;
+      }
+    }
+    const outcome = await load("heapmat", reopenFile, reopenMissing, ["--cache", "hit"])();
+    if (typeof outcome === "string") return outcome;
+    return { ...outcome, result: { ...outcome.result, format: reopenFile.split(".").pop() } };
+  });
   // One run: the 100 objects are the sample; the load and index before them are not timed.
   await measure(
     "identify",
@@ -246,6 +278,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       log,
     );
     if (typeof series === "string") return series;
+    // Cold runs: no sidecar index caches left by an earlier run.
+    for (const file of series) rmSync(`${file}.hmidx`, { force: true });
     const outcome = await runChild({
       script: leakreportCli(),
       args: ["--json", ...series],

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { childOptions, guarded, required } from "../run/child-io.js";
 import { loadHeapmat } from "../run/heapmat.js";
 
-const options = childOptions(["tool", "file", "identify"]);
+const options = childOptions(["tool", "file", "identify", "cache"]);
 const tool = required(options, "tool");
 const file = required(options, "file");
 const phases: Record<string, number> = {};
@@ -41,6 +41,21 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   async heapmat() {
     const heapmat = await loadHeapmat();
     if (typeof heapmat === "string") return { unavailable: heapmat };
+    // --cache write|hit: the sidecar index cache, written by one process, then re-opened from.
+    const cache = options.values.cache;
+    if (cache) {
+      if (!heapmat.openIndexed)
+        return { unavailable: "@heapmat/analyzer has no openIndexed() yet" };
+      const opened = await phase("open", () => heapmat.openIndexed!(file));
+      if (cache === "hit" && opened.cache !== "hit")
+        throw new Error(`index cache: ${opened.cache}`);
+      return {
+        nodes: opened.graph.nodeCount,
+        edges: opened.graph.edgeCount,
+        cache: opened.cache,
+        rootRetainedSize: opened.indexes.retainedSize[opened.graph.rootIndex],
+      };
+    }
     const graph = await phase("read", () => heapmat.openSnapshot(file)).catch((error) => {
       // Until the analyzer reads .hmat, its JSON reader rejects the file at its first byte.
       const notRead = file.endsWith(".hmat") && error?.offset === 0;

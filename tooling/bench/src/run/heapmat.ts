@@ -14,6 +14,10 @@ export async function loadDumper(): Promise<DumpFn | string> {
 
 export interface HeapmatAnalyzer {
   openSnapshot(file: string): Promise<HeapGraph>;
+  /** Opens with the sidecar index cache (computing and writing it on a miss), when it exists. */
+  openIndexed:
+    | ((file: string) => Promise<{ graph: HeapGraph; indexes: HeapIndexes; cache: string }>)
+    | undefined;
   indexHeap: ((graph: HeapGraph) => HeapIndexes) | undefined;
   timeIdentify(index: HeapIndexes, count: number): IdentifyTimes;
 }
@@ -33,6 +37,10 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
   const render = core.renderIdentification as ((identification: unknown) => string) | undefined;
   return {
     openSnapshot: node.openSnapshot as HeapmatAnalyzer["openSnapshot"],
+    openIndexed:
+      typeof node.openIndexed === "function"
+        ? (node.openIndexed as HeapmatAnalyzer["openIndexed"])
+        : undefined,
     indexHeap: typeof indexHeap === "function" ? indexHeap : undefined,
     timeIdentify(index, count) {
       if (typeof identify !== "function")
