@@ -25,7 +25,7 @@ describe("naming objects in a real snapshot", () => {
     expect(nodeNameOf(session.graph, sessions)).toBe("Map");
     const entries = valuesOf(session.graph, sessions);
     expect(entries).toHaveLength(100);
-    expect(entries[0]!.key).toBe('"s0"');
+    expect(entries[0]!.key).toBe("'s0'");
     expect(nodeNameOf(session.graph, entries[0]!.node)).toBe("SessionRecord");
   });
 

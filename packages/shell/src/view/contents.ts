@@ -1,4 +1,4 @@
-import type { HeapGraph } from "@heapmat/analyzer";
+import { type HeapGraph, label, typeName } from "@heapmat/analyzer";
 import { edgeKindName, edgeLabel, edgeTo, nodeKindName, nodeNameOf } from "../naming/edges.js";
 
 /** One thing an object holds: an element, a property, or a Map/Set entry. */
@@ -94,7 +94,5 @@ function firstEntrySlot(graph: HeapGraph, table: number, width: number, used: nu
 }
 
 function keyText(graph: HeapGraph, key: number): string {
-  const name = nodeNameOf(graph, key);
-  if (STRING_KINDS.has(nodeKindName(graph, key))) return JSON.stringify(name);
-  return `${name} @${graph.nodeId[key]}`;
+  return STRING_KINDS.has(nodeKindName(graph, key)) ? typeName(graph, key) : label(graph, key);
 }

@@ -1,0 +1,52 @@
+import { diff as diffHeaps, formatBytes } from "@heapmat/analyzer";
+import { table } from "../text/table.js";
+import { intOption } from "./args.js";
+import type { Command } from "./command.js";
+
+/** `diff BASELINE`: new, freed and surviving objects by constructor since an earlier snapshot. */
+export const diff: Command = {
+  name: "diff",
+  summary: "Compare with an earlier snapshot: new, freed, surviving",
+  usage: "FILE [--top N]",
+  details: [
+    "FILE is a baseline: an earlier snapshot of the same process (V8 ids are",
+    "stable across the snapshots of one process). Rows are constructors, most",
+    "growth first; 'new' objects are in this snapshot only, 'freed' in FILE only.",
+  ].join("\n"),
+  options: { top: { type: "string", arg: "N", help: "only the first N rows (default 20)" } },
+  data: true,
+  positionals: { min: 1, max: 1, name: "FILE" },
+  completes: "files",
+  async run({ session, columns }, { values, positionals: [file] }) {
+    const baseline = await session.other(file!);
+    const result = diffHeaps(baseline.indexes, session.indexes);
+    const top = intOption(values, "top", 20, 1);
+    const changed = result.byConstructor.filter((r) => r.added.count > 0 || r.freed.count > 0);
+    const signed = (n: number, text: string) => (n > 0 ? `+${text}` : n < 0 ? `-${text}` : "0");
+    const lines = [
+      `Since ${file}: ${result.added.count.toLocaleString("en-US")} new (${formatBytes(result.added.bytes)}), ` +
+        `${result.freed.count.toLocaleString("en-US")} freed (${formatBytes(result.freed.bytes)}), ` +
+        `${result.surviving.count.toLocaleString("en-US")} surviving`,
+      ...table(
+        [
+          { header: "Constructor", max: Math.max(20, columns - 48) },
+          { header: "New", align: "right" },
+          { header: "Freed", align: "right" },
+          { header: "Δ Count", align: "right" },
+          { header: "Δ Bytes", align: "right" },
+        ],
+        changed
+          .slice(0, top)
+          .map((r) => [
+            r.key,
+            r.added.count.toLocaleString("en-US"),
+            r.freed.count.toLocaleString("en-US"),
+            signed(r.delta.count, Math.abs(r.delta.count).toLocaleString("en-US")),
+            signed(r.delta.bytes, formatBytes(Math.abs(r.delta.bytes))),
+          ]),
+      ),
+    ];
+    if (changed.length > top) lines.push(`… ${changed.length - top} more rows (--top N)`);
+    return { lines, json: { baseline: file, ...result, byConstructor: changed.slice(0, top) } };
+  },
+};
