@@ -378,13 +378,7 @@ class Builder {
         if (value < FIRST_SV) continue;
         const key = heap.strings[this.keys[p]!]!;
         const kind = this.kind[value];
-        if (key.endsWith("::")) {
-          const sub = kind === K.GLOB ? this.slot(value, 3) : -1;
-          if (sub >= FIRST_SV && !seen[sub] && this.kind[sub] === K.STASH) {
-            seen[sub] = 1;
-            queue.push(sub);
-          }
-        } else if (kind === K.GLOB) {
+        if (kind === K.GLOB) {
           const globStash = this.slot(value, 0);
           const ownStash =
             globStash >= FIRST_SV && this.kind[globStash] === K.STASH
@@ -399,6 +393,12 @@ class Builder {
             const name = symbolName(sigils[slot]!, ownStash, globName);
             if (slot === 3 && /^&.*::__ANON__$/.test(name)) continue;
             this.edge(STRONG, this.name(`the symbol '${name}'`), target);
+          }
+          // Keys ending in :: hold sub-packages: the glob's hash is their stash.
+          const sub = key.endsWith("::") ? this.slot(value, 3) : -1;
+          if (sub >= FIRST_SV && !seen[sub] && this.kind[sub] === K.STASH) {
+            seen[sub] = 1;
+            queue.push(sub);
           }
         } else if (kind === K.REF) {
           // Since perl 5.22 a sub may sit in its stash as a plain reference to the CODE.

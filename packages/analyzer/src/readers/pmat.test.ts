@@ -287,6 +287,18 @@ describe("readPmat against pmat", () => {
     expect(indexes.distance[cacheHash]).toBe(1);
   });
 
+  test("identify: package variables, subs and packages are named by their symbol, as pmat does", () => {
+    const names = ["%main::CACHE", "&main::handle_request", "%My::Session::", "@main::QUEUE"];
+    const nodes = names.map((name) => cache.rootEdge(`the symbol '${name}'`));
+    const answers = pmat(
+      cacheFile,
+      nodes.map((n) => `identify 0x${cache.graph.nodeId[n]!.toString(16)}`),
+    );
+    names.forEach((name, i) => {
+      expect(answers[i]).toBe(`${cache.format(nodes[i]!)} is:\n└─the symbol '${name}'\n\n`);
+    });
+  });
+
   test("identify: a self-referencing object is held only by itself, and unreachable from the roots", () => {
     const indexes = indexHeap(cycle.graph);
     const g = cycle.graph;

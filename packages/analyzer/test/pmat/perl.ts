@@ -62,7 +62,7 @@ export function pmat(file: string, commands: string[]): string[] {
   const out = execFileSync("sh", ["-c", 'exec pmat "$0" <commands 2>&1', file], {
     cwd,
     env: { ...process.env, PERL_RL: "Stub o=0", NO_COLOR: "1" },
-    encoding: "latin1",
+    encoding: "utf8",
     maxBuffer: 1 << 28,
   });
   // Each answer follows a prompt; the text before the first prompt is pmat's banner.
