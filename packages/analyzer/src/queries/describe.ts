@@ -18,20 +18,43 @@ export interface SourceLocation {
   column: number;
 }
 
-const locationRows = new WeakMap<HeapGraph, Map<number, number>>();
+const locationRowOf = new WeakMap<HeapGraph, (node: number) => number>();
+
+/** Row lookup in V8's `locations`: binary search when rows come in node order (V8 writes them so). */
+function locationRow(graph: HeapGraph, locations: NonNullable<HeapGraph["locations"]>) {
+  let lookup = locationRowOf.get(graph);
+  if (!lookup) {
+    const nodes = locations.node;
+    let sorted = true;
+    for (let r = 1; r < nodes.length && sorted; r++) sorted = nodes[r - 1]! <= nodes[r]!;
+    if (sorted) {
+      lookup = (node) => {
+        let lo = 0;
+        let hi = nodes.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1;
+          if (nodes[mid]! < node) lo = mid + 1;
+          else if (nodes[mid]! > node) hi = mid - 1;
+          else return mid;
+        }
+        return -1;
+      };
+    } else {
+      const rows = new Map<number, number>();
+      for (let r = 0; r < nodes.length; r++) rows.set(nodes[r]!, r);
+      lookup = (node) => rows.get(node) ?? -1;
+    }
+    locationRowOf.set(graph, lookup);
+  }
+  return lookup;
+}
 
 /** The source location of a closure (or any node V8 gave a location), or null. */
 export function sourceLocation(graph: HeapGraph, node: number): SourceLocation | null {
   const locations = graph.locations;
   if (!locations) return null;
-  let rows = locationRows.get(graph);
-  if (!rows) {
-    rows = new Map();
-    for (let r = 0; r < locations.node.length; r++) rows.set(locations.node[r]!, r);
-    locationRows.set(graph, rows);
-  }
-  const row = rows.get(node);
-  if (row === undefined) return null;
+  const row = locationRow(graph, locations)(node);
+  if (row < 0) return null;
   return {
     script: scriptName(graph, node) ?? `script ${locations.scriptId[row]}`,
     line: locations.line[row]! + 1,

@@ -1,6 +1,6 @@
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { scriptName } from "./describe.js";
-import { isString, nameOf, stringValue, vocabulary } from "./vocabulary.js";
+import { nameOf, stringValue, vocabulary } from "./vocabulary.js";
 
 /** An inclusive numeric range; either end may be left open. */
 export interface Range {
@@ -41,6 +41,11 @@ export function compileFilter(index: HeapIndexes, filters: Filter | readonly Fil
 
 function compileOne(index: HeapIndexes, filter: Filter): Test {
   const graph = index.graph;
+  const v = vocabulary(graph);
+  const isText = (node: number) => {
+    const kind = graph.nodeKind[node];
+    return kind === v.string || kind === v.concatString || kind === v.slicedString;
+  };
   const inRange = (value: number, range: Range) =>
     (range.min === undefined || value >= range.min) &&
     (range.max === undefined || value <= range.max);
@@ -52,34 +57,28 @@ function compileOne(index: HeapIndexes, filter: Filter): Test {
     case "constructor": {
       // Interned strings: compare string indexes, not strings, in the hot loop.
       const name = graph.strings.indexOf(filter.name);
-      const { closure, code } = vocabulary(graph);
       return (node) =>
         graph.nodeName[node] === name &&
-        graph.nodeKind[node] !== closure &&
-        graph.nodeKind[node] !== code &&
-        !isString(graph, node);
+        graph.nodeKind[node] !== v.closure &&
+        graph.nodeKind[node] !== v.code &&
+        !isText(node);
     }
     case "string": {
       const regex = new RegExp(filter.pattern, filter.flags);
-      const verdict = new Map<number, boolean>();
-      const concat = vocabulary(graph).concatString;
+      // One test per distinct value: 0 untested, 1 no, 2 yes, per interned string.
+      const verdict = new Uint8Array(graph.strings.length);
       return (node) => {
-        if (!isString(graph, node)) return false;
-        if (graph.nodeKind[node] === concat) return regex.test(stringValue(graph, node));
+        if (!isText(node)) return false;
+        if (graph.nodeKind[node] === v.concatString) return regex.test(stringValue(graph, node));
         const name = graph.nodeName[node]!;
-        let hit = verdict.get(name);
-        if (hit === undefined) {
-          hit = regex.test(graph.strings[name]!);
-          verdict.set(name, hit);
-        }
-        return hit;
+        if (verdict[name] === 0) verdict[name] = regex.test(graph.strings[name]!) ? 2 : 1;
+        return verdict[name] === 2;
       };
     }
     case "closure": {
-      const closure = vocabulary(graph).closure;
       const { name, script } = filter;
       return (node) =>
-        graph.nodeKind[node] === closure &&
+        graph.nodeKind[node] === v.closure &&
         (name === undefined || nameOf(graph, node) === name) &&
         (script === undefined || (scriptName(graph, node) ?? "").includes(script));
     }

@@ -1,9 +1,8 @@
 import type { HeapIndexes } from "../graph/heap-index.js";
-import { UNREACHABLE } from "../graph/heap-index.js";
+import { EdgeStrength, UNREACHABLE } from "../graph/heap-index.js";
 import { describe } from "./describe.js";
 import {
   explainRetainer,
-  inrefsOf,
   isCloser,
   type PathEnd,
   type Retainer,
@@ -72,9 +71,9 @@ export function identify(
   let marks = 0;
 
   const expand = (at: number, level: number): { steps: RetainerStep[]; more: number } => {
-    const candidates = retainersOf(index, at, options);
+    const candidates = retainersOf(index, at, options, width);
     const steps: RetainerStep[] = [];
-    for (const retainer of candidates.slice(0, width)) {
+    for (const retainer of candidates.list) {
       const step: RetainerStep = {
         text: retainer.text,
         holderId: index.graph.nodeId[retainer.holder]!,
@@ -83,6 +82,7 @@ export function identify(
         retainers: [],
       };
       steps.push(step);
+      if (retainer.end) continue; // a root, module variable, global or timer: nothing to share
       if (retainer.holder === node) {
         step.itself = true;
         continue;
@@ -94,7 +94,6 @@ export function identify(
         continue;
       }
       shown.set(retainer.holder, step);
-      if (retainer.end) continue;
       if (level + 1 >= depth) {
         step.depthLimit = true;
         continue;
@@ -103,7 +102,7 @@ export function identify(
       step.retainers = next.steps;
       if (next.more > 0) step.more = next.more;
     }
-    return { steps, more: Math.max(0, candidates.length - width) };
+    return { steps, more: candidates.more };
   };
 
   shown.set(node, { text: "", holderId: 0, holderIndex: node, retainers: [] });
@@ -118,28 +117,74 @@ export function identify(
   };
 }
 
-/** The retainers of one object, worded, deduplicated and sorted nearest-the-roots first. */
+/** The retainers of one object, worded, deduplicated, nearest the roots first. */
+export interface Retainers {
+  /** At most `limit` of them. */
+  list: Retainer[];
+  /** How many raw retaining edges were left unexamined or unshown (an upper bound on what is left). */
+  more: number;
+}
+
+/**
+ * The retainers of `node`, nearest the roots first. Only the nearest raw edges are put into words
+ * (a few times `limit`), so an object with millions of referrers (a prototype, `undefined`) costs
+ * passes over its inrefs, not millions of explanations.
+ */
 export function retainersOf(
   index: HeapIndexes,
   node: number,
   options: IdentifyOptions = {},
-): Retainer[] {
+  limit = Number.POSITIVE_INFINITY,
+): Retainers {
   const graph = index.graph;
+  const d = index.distance;
+  // Raw candidates straight off the inrefs CSR: typed arrays, no object per edge.
+  const { firstInref, inrefEdge, inrefSource } = index.inrefs;
+  const strength = index.edgeStrength;
+  const from = firstInref[node]!;
+  const total = firstInref[node + 1]! - from;
+  const sources = new Uint32Array(total);
+  const edges = new Uint32Array(total);
+  let n = 0;
+  for (let r = from; r < from + total; r++) {
+    const edge = inrefEdge[r]!;
+    const source = inrefSource[r]!;
+    const s = strength[edge];
+    if (s === EdgeStrength.shortcut || (s === EdgeStrength.weak && !options.weak)) continue;
+    if (!options.all && d[node] !== UNREACHABLE && d[source]! >= d[node]!) continue;
+    sources[n] = source;
+    edges[n++] = edge;
+  }
   const out: Retainer[] = [];
   const seen = new Set<string>();
-  for (const [source, edge] of inrefsOf(index, node, options.weak ?? false)) {
-    if (!options.all && !isCloser(index, source, node)) continue;
-    const retainer = options.full
-      ? rawRetainer(graph, source, edge)
-      : explainRetainer(index, source, edge);
-    if (!options.all && !isCloser(index, retainer.holder, node)) continue;
-    const key = `${retainer.holder} ${retainer.text}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(retainer);
+  const budget = Number.isFinite(limit) ? Math.max(64, limit * 8) : Number.POSITIVE_INFINITY;
+  let examined = 0;
+  // Walk distance levels upwards: each pass takes the raw edges from the next-nearest sources.
+  const taken = new Uint8Array(n);
+  let level = -1;
+  while (examined < n && examined < budget) {
+    let next = UNREACHABLE + 1;
+    for (let r = 0; r < n; r++)
+      if (!taken[r] && d[sources[r]!]! > level && d[sources[r]!]! < next) next = d[sources[r]!]!;
+    level = next;
+    for (let r = 0; r < n && examined < budget; r++) {
+      if (taken[r] || d[sources[r]!] !== level) continue;
+      taken[r] = 1;
+      examined++;
+      const retainer = options.full
+        ? rawRetainer(graph, sources[r]!, edges[r]!)
+        : explainRetainer(index, sources[r]!, edges[r]!);
+      if (!options.all && !isCloser(index, retainer.holder, node)) continue;
+      const key = `${retainer.holder} ${retainer.text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(retainer);
+    }
+    if (level > UNREACHABLE) break;
   }
-  const d = index.distance;
-  return out.sort((a, b) => d[a.holder]! - d[b.holder]! || rank(a) - rank(b));
+  out.sort((a, b) => d[a.holder]! - d[b.holder]! || rank(a) - rank(b));
+  const list = out.slice(0, limit);
+  return { list, more: out.length - list.length + (n - examined) };
 }
 
 // Among equally near retainers, the ones a programmer wrote come first, GC roots last.

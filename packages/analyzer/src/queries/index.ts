@@ -25,6 +25,7 @@ export {
   type IdentifyOptions,
   identify,
   type RetainerStep,
+  type Retainers,
   retainersOf,
 } from "./identify.js";
 export { renderIdentification } from "./render.js";

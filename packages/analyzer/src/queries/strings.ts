@@ -26,26 +26,27 @@ export interface StringsOptions {
 export function strings(index: HeapIndexes, options: StringsOptions = {}): StringRow[] {
   const graph = index.graph;
   const kind = vocabulary(graph).string;
-  const count = new Map<number, { count: number; bytes: number; largest: number }>();
+  // Values are interned: count per string index in typed arrays, no map per value.
+  const count = new Uint32Array(graph.strings.length);
+  const bytes = new Float64Array(graph.strings.length);
+  const largest = new Float64Array(graph.strings.length);
   for (let node = 0; node < graph.nodeCount; node++) {
     if (graph.nodeKind[node] !== kind) continue;
     const name = graph.nodeName[node]!;
     const size = graph.nodeSelfSize[node]!;
-    const row = count.get(name);
-    if (row) {
-      row.count++;
-      row.bytes += size;
-      if (size > row.largest) row.largest = size;
-    } else count.set(name, { count: 1, bytes: size, largest: size });
+    count[name]!++;
+    bytes[name]! += size;
+    if (size > largest[name]!) largest[name] = size;
   }
+  const least = options.duplicates ? 2 : 1;
   const rows: StringRow[] = [];
-  for (const [name, row] of count) {
-    if (options.duplicates && row.count < 2) continue;
+  for (let name = 0; name < count.length; name++) {
+    if (count[name]! < least) continue;
     rows.push({
       value: graph.strings[name]!,
-      count: row.count,
-      bytes: row.bytes,
-      wasted: row.bytes - row.largest,
+      count: count[name]!,
+      bytes: bytes[name]!,
+      wasted: bytes[name]! - largest[name]!,
     });
   }
   rows.sort(
