@@ -1,6 +1,6 @@
 import { parseEphemeron } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
-import { EdgeStrength, UNREACHABLE } from "./heap-index.js";
+import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
 /**
  * Breadth-first hops from the root over strong edges, as DevTools counts them:
@@ -16,7 +16,7 @@ export function bfsDistances(
   graph: HeapGraph,
   strength: Uint8Array,
   ephemeronNames: Uint8Array | null,
-  nodeIndexOf: (id: number) => number,
+  inrefs: () => Inrefs,
 ): Uint32Array {
   const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex, nodeKind, nodeName } =
     graph;
@@ -42,7 +42,7 @@ export function bfsDistances(
           ephemeronNames !== null &&
           edgeKind[e] === internal &&
           ephemeronNames[edgeName[e]!] === 1 &&
-          !partnerReached(graph, node, edgeName[e]!, distance, nodeIndexOf)
+          !partnerReached(graph, node, e, distance, inrefs())
         )
           continue;
         distance[target] = next;
@@ -65,19 +65,28 @@ export function bfsDistances(
   return distance;
 }
 
-/** For a WeakMap edge from the key (or the table), whether the table (or the key) is reached. */
+/**
+ * For a WeakMap edge from the key (or the table) to a value, whether the table (or the key) is
+ * reached. The partner is found among the value's referrers (its edge names the same pair), so no
+ * id lookup is needed.
+ */
 function partnerReached(
   graph: HeapGraph,
   node: number,
-  name: number,
+  edge: number,
   distance: Uint32Array,
-  nodeIndexOf: (id: number) => number,
+  inrefs: Inrefs,
 ): boolean {
-  const pair = parseEphemeron(graph.strings[name]!);
+  const pair = parseEphemeron(graph.strings[graph.edgeName[edge]!]!);
   if (pair === null) return true;
   const partnerId = graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId;
-  const partner = nodeIndexOf(partnerId);
-  return partner < 0 || distance[partner] !== UNREACHABLE;
+  const value = graph.edgeTarget[edge]!;
+  const { firstInref, inrefSource } = inrefs;
+  for (let r = firstInref[value]!; r < firstInref[value + 1]!; r++) {
+    const source = inrefSource[r]!;
+    if (graph.nodeId[source] === partnerId) return distance[source] !== UNREACHABLE;
+  }
+  return true; // the partner is not in the snapshot: nothing to wait for
 }
 
 const DESCRIPTORS = 1;

@@ -53,7 +53,7 @@ class LazyIndexes implements HeapIndexes {
       this.graph,
       this.edgeStrength,
       ephemeronNameFlags(this.graph),
-      (id) => this.nodeIndexOf(id),
+      () => this.inrefs,
     );
     return this.#distance;
   }

@@ -1,8 +1,56 @@
-// Object id -> node index through an open-addressing hash table on a typed array: O(N) to build,
-// one or two probes per lookup, and no assumption that ids are sorted in node order.
+// Object id -> node index. V8 writes nodes almost in id order, so the usual case needs no hashing:
+// the ids that increase along the node order are searched through an evenly spaced bucket index
+// (one sequential pass to build, one or two probes per lookup), and the few others go into a Map.
+// When ids are not mostly increasing (Perl addresses, odd files), an open-addressing hash table on
+// a typed array takes over.
 
 /** Builds a lookup function for `ids` (node index -> id). Missing ids give -1. */
 export function nodeIndexLookup(ids: Float64Array): (id: number) => number {
+  const n = ids.length;
+  const increasing = new Uint32Array(n);
+  let kept = 0;
+  let last = Number.NEGATIVE_INFINITY;
+  const others = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    if (id > last) {
+      increasing[kept++] = i;
+      last = id;
+    } else {
+      if (!others.has(id)) others.set(id, i);
+      if (others.size > n / 8) return hashLookup(ids);
+    }
+  }
+  if (kept === 0) return () => -1;
+
+  const min = ids[increasing[0]!]!;
+  const span = ids[increasing[kept - 1]!]! - min + 1;
+  const buckets = kept;
+  const bucketOf = (id: number) => Math.floor(((id - min) / span) * buckets);
+  // bucketStart[b] = first kept position whose id falls in bucket b or later.
+  const bucketStart = new Uint32Array(buckets + 1);
+  for (let p = 0, b = 0; b <= buckets; b++) {
+    while (p < kept && bucketOf(ids[increasing[p]!]!) < b) p++;
+    bucketStart[b] = p;
+  }
+  return (id) => {
+    if (id >= min && id < min + span) {
+      const b = bucketOf(id);
+      let lo = bucketStart[b]!;
+      let hi = bucketStart[b + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const at = ids[increasing[mid]!]!;
+        if (at === id) return increasing[mid]!;
+        if (at < id) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return others.get(id) ?? -1;
+  };
+}
+
+function hashLookup(ids: Float64Array): (id: number) => number {
   let capacity = 16;
   while (capacity < ids.length * 2) capacity *= 2;
   const mask = capacity - 1;
