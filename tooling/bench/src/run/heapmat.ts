@@ -1,4 +1,5 @@
-import { type HeapGraph, type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+// Type-only: the anchors' processes share this module and must not load heapmat at all.
+import type { HeapGraph, HeapIndexes } from "@heapmat/analyzer";
 
 // heapmat's pieces, found at run time: a piece that does not exist yet gives a reason string, so
 // its row says "not available" instead of failing the whole run.
@@ -45,7 +46,8 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
     timeIdentify(index, count) {
       if (typeof identify !== "function")
         return { unavailable: "@heapmat/analyzer has no identify() yet" };
-      const times = randomReachable(index, count).map((node) => {
+      const unreachable = core.UNREACHABLE as number;
+      const times = randomReachable(index, count, unreachable).map((node) => {
         const start = performance.now();
         const identification = identify(index, node);
         render?.(identification);
@@ -57,7 +59,7 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
 }
 
 /** `count` distinct reachable nodes, the same ones every run (a fixed-seed generator). */
-function randomReachable(index: HeapIndexes, count: number): number[] {
+function randomReachable(index: HeapIndexes, count: number, unreachable: number): number[] {
   let seed = 0x9e3779b9;
   const random = () => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -69,7 +71,7 @@ function randomReachable(index: HeapIndexes, count: number): number[] {
   const n = index.graph.nodeCount;
   for (let tries = 0; picked.size < count && tries < count * 1000; tries++) {
     const node = Math.floor(random() * n);
-    if (index.distance[node] !== UNREACHABLE) picked.add(node);
+    if (index.distance[node] !== unreachable) picked.add(node);
   }
   return [...picked];
 }
