@@ -16,6 +16,11 @@ export class Column<T extends Typed> {
     this.data[this.length++] = value;
   }
 
+  /** Makes room for `capacity` values, so that a known-big column grows once, not twenty times. */
+  reserve(capacity: number): void {
+    if (capacity > this.data.length) this.grow(capacity);
+  }
+
   /** Appends many values at once. */
   append(values: ArrayLike<number>): void {
     if (this.length + values.length > this.data.length) this.grow(this.length + values.length);

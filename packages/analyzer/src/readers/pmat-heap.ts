@@ -125,6 +125,18 @@ export class PmatHeap {
   readonly noteVal = f64();
   readonly noteName = u32();
 
+  /** Sizes the columns for a file of `bytes` bytes (dumps hold an SV per 70 to 110 bytes). */
+  reserve(bytes: number, withPointers: boolean): void {
+    const svs = Math.ceil(bytes / 96);
+    for (const column of [this.addr, this.type, this.size, this.refcnt, this.blessed, this.flags])
+      column.reserve(svs);
+    for (const column of [this.aux, this.pvStart, this.pvLength, this.num, this.ptrStart])
+      column.reserve(svs);
+    if (!withPointers) return;
+    this.ptrs.reserve(Math.ceil(bytes / 64));
+    this.keys.reserve(Math.ceil(bytes / 64));
+  }
+
   get count(): number {
     return this.addr.length;
   }

@@ -41,6 +41,7 @@ const SECTION_NAMES = [
 /** Reads a whole .pmat into a PmatHeap, streaming: only an incomplete record is ever held back. */
 export async function loadPmat(source: ByteSource, options: ReadOptions): Promise<PmatHeap> {
   const loader = new Loader(source.name, options.idsOnly === true);
+  if (source.size) loader.heap.reserve(source.size, !options.idsOnly);
   let received = 0;
   for await (const chunk of source.chunks()) {
     received += chunk.byteLength;
