@@ -25,13 +25,16 @@ function makeHandler() {
 const handler = makeHandler();
 const bus = new EventEmitter();
 { const viaListener = new SessionRecord("listener"); bus.on("change", function onChange() { return viaListener; }); }
+{ const viaOnce = new SessionRecord("once"); bus.once("ready", function onReady() { return viaOnce; }); }
+const pending = new Promise(() => {});
+{ const awaited = new SessionRecord("promise"); pending.then(function onResolved() { return awaited; }); }
 { const ticking = new SessionRecord("interval"); setInterval(function tick() { return ticking; }, 1e6); }
 { const later = new SessionRecord("timeout"); setTimeout(function fire() { return later; }, 1e6); }
 globalThis.foo = new SessionRecord("global");
 const me = new SessionRecord("cycle"); me.self = me;
 const privateCache = new Map([["k", new SessionRecord("private")]]);
 function lookup(key) { return privateCache.get(key); }
-${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup };
+${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup, pending };
 `;
 
 /** The SessionRecord whose tag is `tag`. */
@@ -127,9 +130,22 @@ for (const esm of [true, false]) {
       ]);
     });
 
+    it("names a once listener and a promise reaction", () => {
+      expect(firstPath(identify(index, record(index, "once")))).toEqual([
+        `a variable of the closure 'onReady' (${file}:18)`,
+        expect.stringMatching(/^a once listener for 'ready' of EventEmitter @\d+$/),
+        holding("bus"),
+      ]);
+      expect(firstPath(identify(index, record(index, "promise")))).toEqual([
+        `a variable of the closure 'onResolved' (${file}:20)`,
+        expect.stringMatching(/^a reaction to Promise @\d+$/),
+        holding("pending"),
+      ]);
+    });
+
     it("names timers", () => {
       expect(firstPath(identify(index, record(index, "interval")))).toEqual([
-        `a variable of the closure 'tick' (${file}:18)`,
+        `a variable of the closure 'tick' (${file}:21)`,
         expect.stringMatching(/^a timer \(setInterval\) @\d+$/),
       ]);
       expect(firstPath(identify(index, record(index, "timeout")))[1]).toMatch(
@@ -146,6 +162,18 @@ for (const esm of [true, false]) {
       const cycle = result.retainers.find((step) => step.itself);
       expect(cycle?.text).toMatch(/^property 'self' of SessionRecord @\d+$/);
       expect(renderIdentification(result)).toContain("itself");
+    });
+
+    it("bounds the tree by depth, width and size", () => {
+      const node = record(index, "map-value-2");
+      const shallow = identify(index, node, { full: true, depth: 2 });
+      expect(shallow.retainers[0]!.retainers[0]!.cut).toBe("depth");
+      expect(renderIdentification(shallow)).toContain("… (depth limit)");
+      const wide = identify(index, node, { all: true, width: 1, depth: 40, maxSteps: 5 });
+      const count = (steps: RetainerStep[]): number =>
+        steps.reduce((sum, step) => sum + 1 + count(step.retainers), 0);
+      expect(count(wide.retainers)).toBeLessThanOrEqual(5);
+      expect(JSON.parse(JSON.stringify(wide))).toEqual(wide);
     });
 
     it("shows the internal hops with full", () => {

@@ -20,6 +20,8 @@ export interface IdentifyOptions {
   all?: boolean;
   /** Show V8's and Node's internal hops one edge per step instead of folding them (default false). */
   full?: boolean;
+  /** Most steps in the whole tree (default 500): keeps `all` on a densely linked heap bounded. */
+  maxSteps?: number;
 }
 
 /** One step of the retainer tree: "X is <text>, which is: <retainers>". JSON-serialisable. */
@@ -37,8 +39,8 @@ export interface RetainerStep {
   alreadyFound?: string;
   /** The holder is the object being identified: a cycle back to it (pmat's "itself"). */
   itself?: true;
-  /** The depth limit stopped the walk here. */
-  depthLimit?: true;
+  /** The walk stopped here: the depth limit, or the tree's size limit (`maxSteps`). */
+  cut?: "depth" | "size";
   retainers: RetainerStep[];
   /** Retainers left out by the width limit. */
   more?: number;
@@ -67,8 +69,10 @@ export function identify(
 ): Identification {
   const depth = options.depth ?? 12;
   const width = options.width ?? 4;
+  const maxSteps = options.maxSteps ?? 500;
   const shown = new Map<number, RetainerStep>();
   let marks = 0;
+  let stepCount = 0;
 
   const expand = (at: number, level: number): { steps: RetainerStep[]; more: number } => {
     const candidates = retainersOf(index, at, options, width);
@@ -82,6 +86,7 @@ export function identify(
         retainers: [],
       };
       steps.push(step);
+      stepCount++;
       if (retainer.end) continue; // a root, module variable, global or timer: nothing to share
       if (retainer.holder === node) {
         step.itself = true;
@@ -94,8 +99,8 @@ export function identify(
         continue;
       }
       shown.set(retainer.holder, step);
-      if (level + 1 >= depth) {
-        step.depthLimit = true;
+      if (level + 1 >= depth || stepCount >= maxSteps) {
+        step.cut = level + 1 >= depth ? "depth" : "size";
         continue;
       }
       const next = expand(retainer.holder, level + 1);

@@ -33,11 +33,11 @@ function renderSteps(
         `${indent}${branch}${step.text}, which is:`,
         `${below}already found as ${step.alreadyFound}`,
       );
-    } else if (step.end || (step.retainers.length === 0 && !step.depthLimit)) {
+    } else if (step.end || (step.retainers.length === 0 && !step.cut)) {
       lines.push(`${indent}${branch}${step.text}${mark}`);
     } else {
       lines.push(`${indent}${branch}${step.text}, which is${mark}:`);
-      if (step.depthLimit) lines.push(`${below}└─ … (depth limit)`);
+      if (step.cut) lines.push(`${below}└─ … (${step.cut} limit)`);
       else renderSteps(step.retainers, step.more, below, lines);
     }
   });

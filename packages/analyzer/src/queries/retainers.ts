@@ -104,7 +104,8 @@ export function explainRetainer(index: HeapIndexes, source: number, edge: number
       return direct(`an immediate (setImmediate) @${graph.nodeId[source]}`, "timer");
     if (sourceName === "TimersList" || sourceName === "ImmediateList")
       return direct("Node's timer list", "timer");
-    const listener = listenerOf(index, source, String(name), [edge]);
+    const listener =
+      listenerOf(index, source, String(name), [edge]) ?? onceListener(index, source, name, edge);
     if (listener) return listener;
     const exported = commonJsExport(index, source, String(name), edge);
     if (exported) return exported;
@@ -347,6 +348,30 @@ function listenerOf(
       holder: emitter,
       edges: [edge, ...edges],
     };
+  }
+  return null;
+}
+
+/** `once` listeners sit in `_events` as a bound wrapper whose `listener` property is the function. */
+function onceListener(
+  index: HeapIndexes,
+  wrapper: number,
+  name: string | number,
+  edge: number,
+): Retainer | null {
+  const graph = index.graph;
+  const v = vocabulary(graph);
+  if (name !== "listener" || graph.nodeKind[wrapper] !== v.closure) return null;
+  for (const [holder, holderEdge] of inrefsOf(index, wrapper, false)) {
+    let found: Retainer | null = null;
+    if (graph.edgeKind[holderEdge] === v.edge.property)
+      found = listenerOf(index, holder, String(edgeNameOf(graph, holderEdge)), [holderEdge, edge]);
+    else if (graph.edgeKind[holderEdge] === v.edge.element) {
+      const owner = eventsOwner(index, holder);
+      if (owner)
+        found = listenerOf(index, owner.events, owner.event, [owner.edge, holderEdge, edge]);
+    }
+    if (found) return { ...found, text: found.text.replace(/^a listener/, "a once listener") };
   }
   return null;
 }
