@@ -1,17 +1,9 @@
 #!/usr/bin/env node
 // heapmat-dump: convert between V8's .heapsnapshot and .hmat, and describe .hmat files.
-import {
-  closeSync,
-  createReadStream,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
 // A namespace import: util.styleText is missing on Node 18.
 import * as util from "node:util";
-import { SnapshotConverter } from "./convert.js";
+import { convertFile } from "./convert.js";
 import { isHmat } from "./format.js";
 import { decodeHmat, HmatFormatError, writeV8Json } from "./hmat-reader.js";
 import { V8JsonError } from "./v8-parser.js";
@@ -55,18 +47,15 @@ function readHead(path: string): Uint8Array {
 }
 
 async function toHmat(input: string, output: string, redact: boolean, maxString?: number) {
-  const converter = new SnapshotConverter(output, {
-    info: { producer: `@heapmat/dumper ${VERSION}`, reason: "convert", source: input },
-    ...(redact && { redact }),
-    ...(maxString !== undefined && { maxString }),
-  });
   try {
-    for await (const chunk of createReadStream(input, { encoding: "utf8", highWaterMark: 1 << 20 }))
-      converter.write(chunk as string);
-    return converter.finish();
+    return await convertFile(input, output, {
+      ...(redact && { redact }),
+      ...(maxString !== undefined && { maxString }),
+    });
   } catch (error) {
-    converter.abort();
     if (error instanceof V8JsonError) throw new InputError(`${input}: ${error.message}`);
+    if ((error as NodeJS.ErrnoException).path === input)
+      throw new InputError(`cannot read ${input}: ${(error as Error).message}`);
     throw error;
   }
 }

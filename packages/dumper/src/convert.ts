@@ -1,7 +1,9 @@
 // V8 snapshot JSON chunks in, a .hmat file out: parser, writer and output file wired together.
+import { createReadStream } from "node:fs";
 import { type HmatTotals, HmatWriter, type HmatWriterOptions } from "./hmat-writer.js";
 import { OutputFile } from "./output.js";
 import { V8JsonParser } from "./v8-parser.js";
+import { VERSION } from "./version.js";
 
 export class SnapshotConverter {
   private readonly file: OutputFile;
@@ -44,5 +46,32 @@ export class SnapshotConverter {
 
   abort(): void {
     this.file.abort();
+  }
+}
+
+export interface ConvertOptions {
+  redact?: boolean;
+  maxString?: number;
+  /** zlib level 1..9 (default 6). */
+  level?: number;
+}
+
+/** Converts a V8 .heapsnapshot file to .hmat, streaming (bounded memory). */
+export async function convertFile(
+  input: string,
+  output: string,
+  options: ConvertOptions = {},
+): Promise<HmatTotals> {
+  const converter = new SnapshotConverter(output, {
+    info: { producer: `@heapmat/dumper ${VERSION}`, reason: "convert", source: input },
+    ...options,
+  });
+  try {
+    for await (const chunk of createReadStream(input, { encoding: "utf8", highWaterMark: 1 << 20 }))
+      converter.write(chunk as string);
+    return converter.finish();
+  } catch (error) {
+    converter.abort();
+    throw error;
   }
 }

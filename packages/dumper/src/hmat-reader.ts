@@ -1,7 +1,6 @@
 // The dumper's own .hmat decoder (no dependencies): back to V8's flat layout, for
 // `heapmat-dump convert x.hmat x.heapsnapshot` and for tests. The analyzer has its own reader.
 import { inflateSync } from "node:zlib";
-import { decodeColumn, type EdgeContext, indexKinds, type RawColumn } from "./columns.js";
 import {
   Encoding,
   HMAT_HEADER_SIZE,
@@ -11,6 +10,7 @@ import {
   Section,
   TABLES,
 } from "./format.js";
+import { decodeColumn, type EdgeContext, indexKinds, type RawColumn } from "./format-columns.js";
 import { MsgPackError, MsgPackReader } from "./msgpack.js";
 
 /** Bad or truncated .hmat input, naming the file and the byte offset. */

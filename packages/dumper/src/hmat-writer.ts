@@ -1,6 +1,6 @@
 // Turns a V8 heap snapshot, streamed through V8JsonParser, into .hmat sections (FORMAT.md).
 import { deflateSync } from "node:zlib";
-import { ByteBuffer, type EdgeContext, indexKinds, writeColumnBlock } from "./columns.js";
+import { ByteBuffer, writeColumnBlock } from "./columns.js";
 import {
   HMAT_HEADER_SIZE,
   HMAT_VERSION,
@@ -10,6 +10,7 @@ import {
   STRINGS_PER_BLOCK,
   TABLES,
 } from "./format.js";
+import { type EdgeContext, indexKinds } from "./format-columns.js";
 import { MsgPackWriter } from "./msgpack.js";
 import type { V8JsonHandler } from "./v8-parser.js";
 

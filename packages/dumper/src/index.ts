@@ -1,5 +1,7 @@
+export { type ConvertOptions, convertFile } from "./convert.js";
 export { type DumpOptions, type DumpResult, dump, dumpSync } from "./dump.js";
-export { HMAT_MAGIC, HMAT_VERSION } from "./format.js";
+export { HMAT_MAGIC, HMAT_VERSION } from "./format-constants.js";
+export { type DecodedHmat, decodeHmat, HmatFormatError, writeV8Json } from "./hmat-reader.js";
 export { checkMemory, type MemoryCheck } from "./memory.js";
 export { trackAllocations } from "./profiler.js";
 export { configure, type Settings } from "./settings.js";

@@ -1,0 +1,145 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { convertFile } from "@heapmat/dumper";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { HeapGraph } from "../graph/heap-graph.js";
+import { fileSource } from "../node/open.js";
+import { readHeapSnapshot } from "./heapsnapshot.js";
+import { readHmat } from "./hmat.js";
+import { bytesSource, SnapshotReadError } from "./source.js";
+
+// A real heap with allocation tracking on (node --track-heap-objects), so trace ids, the trace
+// tree and function infos exist.
+const PROGRAM = `
+class Order { constructor(i) { this.id = i; this.label = "order-" + i; this.items = [i, i + 1]; } }
+function makeOrders(n) { const out = []; for (let i = 0; i < n; i++) out.push(new Order(i)); return out; }
+globalThis.orders = makeOrders(5000);
+globalThis.closures = Array.from({ length: 50 }, (_, i) => () => i);
+require("node:v8").writeHeapSnapshot(process.argv[2]);
+`;
+
+function takeTrackedSnapshot(): string {
+  const dir = mkdtempSync(join(tmpdir(), "heapmat-hmat-"));
+  const file = join(dir, "tracked.heapsnapshot");
+  writeFileSync(join(dir, "app.cjs"), PROGRAM);
+  execFileSync(process.execPath, ["--track-heap-objects", join(dir, "app.cjs"), file]);
+  return file;
+}
+
+let v8File: string;
+let hmatFile: string;
+let fromJson: HeapGraph;
+let fromHmat: HeapGraph;
+
+beforeAll(async () => {
+  v8File = takeTrackedSnapshot();
+  hmatFile = join(v8File, "..", "tracked.hmat");
+  await convertFile(v8File, hmatFile);
+  fromJson = await readHeapSnapshot(await fileSource(v8File));
+  fromHmat = await readHmat(await fileSource(hmatFile));
+}, 120_000);
+
+describe("readHmat", () => {
+  it("reads the same graph as the V8 JSON it was converted from", () => {
+    expect(fromHmat.nodeCount).toBe(fromJson.nodeCount);
+    expect(fromHmat.edgeCount).toBe(fromJson.edgeCount);
+    expect(fromHmat.nodeCount).toBeGreaterThan(10_000);
+    for (const column of [
+      "nodeKind",
+      "nodeName",
+      "nodeId",
+      "nodeSelfSize",
+      "nodeTraceId",
+      "nodeDetachedness",
+      "firstEdge",
+      "edgeKind",
+      "edgeName",
+      "edgeTarget",
+    ] as const) {
+      expect(fromHmat[column], column).toEqual(fromJson[column]);
+    }
+    expect(fromHmat.strings).toEqual(fromJson.strings);
+    expect(fromHmat.nodeKinds).toEqual(fromJson.nodeKinds);
+    expect(fromHmat.edgeKinds).toEqual(fromJson.edgeKinds);
+    expect(fromHmat.locations).toEqual(fromJson.locations);
+    expect(fromHmat.info.format).toBe("hmat");
+    expect(fromHmat.info.reason).toBe("convert");
+  });
+
+  it("carries allocation traces: trace ids, the tree and function infos", () => {
+    expect(fromJson.trace).not.toBeNull();
+    expect(fromHmat.trace).toEqual(fromJson.trace);
+    const named = Array.from(fromHmat.trace!.functionName, (s) => fromHmat.strings[s]);
+    expect(named).toContain("makeOrders");
+    expect(fromHmat.nodeTraceId!.some((t) => t !== 0)).toBe(true);
+  });
+
+  it("with idsOnly, reads ids and kinds and no edges", async () => {
+    const graph = await readHmat(await fileSource(hmatFile), { idsOnly: true });
+    expect(graph.nodeCount).toBe(fromJson.nodeCount);
+    expect(graph.edgeCount).toBe(0);
+    expect(graph.nodeId).toEqual(fromJson.nodeId);
+    expect(graph.nodeKind).toEqual(fromJson.nodeKind);
+    expect(graph.firstEdge[graph.nodeCount]).toBe(0);
+  });
+
+  it("reports progress", async () => {
+    const seen: number[] = [];
+    await readHmat(await fileSource(hmatFile), { onProgress: (done) => seen.push(done) });
+    expect(seen.at(-1)).toBe(readFileSync(hmatFile).length);
+  });
+
+  it("recognises a truncated file, and salvages what is complete", async () => {
+    const bytes = readFileSync(hmatFile);
+    const cut = bytes.subarray(0, Math.floor(bytes.length * 0.8));
+    const error = await readHmat(bytesSource("cut.hmat", cut)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapshotReadError);
+    expect((error as SnapshotReadError).truncated).toBe(true);
+    expect((error as SnapshotReadError).message).toMatch(/cut\.hmat: at byte \d+: .*truncated/);
+    expect((error as SnapshotReadError).offset).toBeLessThan(cut.length);
+
+    const salvaged = await readHmat(bytesSource("cut.hmat", cut), { salvage: true });
+    expect(salvaged.nodeCount).toBeGreaterThan(0);
+    expect(salvaged.nodeCount).toBeLessThanOrEqual(fromJson.nodeCount);
+    expect(salvaged.firstEdge[salvaged.nodeCount]).toBe(salvaged.edgeCount);
+    expect(Array.from(salvaged.nodeId.subarray(0, 100))).toEqual(
+      Array.from(fromJson.nodeId.subarray(0, 100)),
+    );
+  });
+
+  it("names the file and offset on bad input", async () => {
+    const bytes = Uint8Array.from(readFileSync(hmatFile));
+    const notHmat = await readHmat(bytesSource("x.hmat", new TextEncoder().encode("{}"))).catch(
+      (e: unknown) => e,
+    );
+    expect(String(notHmat)).toMatch(/x\.hmat: at byte 0: expected the \.hmat magic/);
+    bytes[8] = 0x00; // the first section's array marker
+    const broken = await readHmat(bytesSource("b.hmat", bytes)).catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(SnapshotReadError);
+    expect((broken as SnapshotReadError).offset).toBe(8);
+  });
+
+  it("skips sections it does not know", async () => {
+    // Splice an unknown section (valid framing, arbitrary body) in front of the trailer.
+    const bytes = readFileSync(hmatFile);
+    const unknown = Uint8Array.from([
+      0x93,
+      0xa6,
+      ...new TextEncoder().encode("future"),
+      0x03,
+      0xc4,
+      0x03,
+      1,
+      2,
+      3,
+    ]);
+    const endAt = bytes.lastIndexOf(Buffer.from([0x93, 0xa3, 0x65, 0x6e, 0x64]));
+    const spliced = Buffer.concat([bytes.subarray(0, endAt), unknown, bytes.subarray(endAt)]);
+    const file = join(v8File, "..", "future.hmat");
+    writeFileSync(file, spliced);
+    const graph = await readHmat(await fileSource(file));
+    expect(graph.nodeCount).toBe(fromJson.nodeCount);
+  });
+});

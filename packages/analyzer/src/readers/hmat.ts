@@ -1,0 +1,367 @@
+// Reader for the dumper's .hmat files (packages/dumper/FORMAT.md): streams the sections, inflates
+// them with DecompressionStream (no node: imports), decodes with msgpackr, and builds the graph
+// through the same V8 flat-layout path as .heapsnapshot files.
+import {
+  decodeColumn,
+  type EdgeContext,
+  Encoding,
+  HMAT_HEADER_SIZE,
+  HMAT_VERSION,
+  indexKinds,
+  isHmat,
+  NODE_OFFSET_FIELDS,
+  type RawColumn,
+  Section,
+  TABLES,
+} from "@heapmat/dumper/format";
+import { Unpackr } from "msgpackr";
+import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
+import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
+import { graphFromV8Columns, type V8Columns, type V8Meta } from "./v8-columns.js";
+
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+
+/** Tables an idsOnly read still needs. */
+const IDS_ONLY_SECTIONS = new Set<string>([
+  Section.Info,
+  Section.V8,
+  Section.Nodes,
+  Section.Strings,
+  Section.End,
+]);
+
+const KNOWN_SECTIONS = new Set<string>(Object.values(Section));
+
+interface Block {
+  count: number;
+  columns: RawColumn[];
+}
+
+type Entry = string | number | [string, number];
+
+/** Reads a .hmat file into a heap graph. */
+export async function readHmat(source: ByteSource, options: ReadOptions = {}): Promise<HeapGraph> {
+  const frames = new FrameStream(source);
+  let info: Record<string, unknown> = {};
+  let meta: V8Meta | null = null;
+  const blocks: Record<string, Block[]> = {};
+  const strings: string[] = [];
+  let traceTree: unknown[] | undefined;
+  let ended = false;
+
+  for await (const frame of frames.frames(options)) {
+    if (ended) throw new SnapshotReadError(source.name, frame.offset, "nothing after the trailer");
+    // Unknown tags come from newer writers: skip them unread.
+    if (!KNOWN_SECTIONS.has(frame.tag)) continue;
+    if (options.idsOnly && !IDS_ONLY_SECTIONS.has(frame.tag)) continue;
+    const value = await decodeBody(source.name, frame);
+    switch (frame.tag) {
+      case Section.Info:
+        info = value;
+        break;
+      case Section.V8:
+        meta = (value as { meta: V8Meta }).meta;
+        break;
+      case Section.Strings:
+        for (const entry of value.strings as Entry[]) strings.push(entryText(entry));
+        break;
+      case Section.TraceTree:
+        traceTree = value.tree as unknown[];
+        break;
+      case Section.End:
+        ended = true;
+        break;
+      default: {
+        const key = TABLE_OF_SECTION.get(frame.tag);
+        if (key) {
+          blocks[key] ??= [];
+          blocks[key].push(value as unknown as Block);
+        }
+      }
+    }
+  }
+  if (!ended && !options.salvage)
+    throw new SnapshotReadError(
+      source.name,
+      frames.completeUpTo,
+      'the trailer section "end"',
+      true,
+    );
+  if (!meta)
+    throw new SnapshotReadError(source.name, frames.completeUpTo, 'the "v8" section', !ended);
+
+  const tables = decodeTables(meta, blocks);
+  const nodes = tables.nodes ?? new Float64Array(0);
+  const edges = tables.edges ?? new Float64Array(0);
+  fitEdges(meta, nodes, options.idsOnly ? 0 : edges.length / meta.edge_fields.length);
+  const columns: V8Columns = {
+    meta,
+    nodes,
+    edges: options.idsOnly ? new Float64Array(0) : edges,
+    strings,
+    ...(tables.locations && { locations: tables.locations }),
+    ...(tables.trace_function_infos && { traceFunctionInfos: tables.trace_function_infos }),
+    ...(traceTree && { traceTree }),
+  };
+  // A salvaged file may lack strings that names refer to.
+  const nameAt = meta.node_fields.indexOf("name");
+  const width = meta.node_fields.length;
+  for (let o = nameAt; o < nodes.length; o += width)
+    while (strings.length <= nodes[o]!) strings.push("");
+  return graphFromV8Columns(columns, dumpInfo(info, source.name));
+}
+
+const TABLE_OF_SECTION = new Map(
+  Object.entries(TABLES).map(([key, t]) => [t.section as string, key]),
+);
+
+function entryText(entry: Entry): string {
+  if (typeof entry === "string") return entry;
+  if (typeof entry === "number") return `<redacted: ${entry} characters>`;
+  return `${entry[0]}…`;
+}
+
+function dumpInfo(info: Record<string, unknown>, file: string): DumpInfo {
+  const known = [
+    "nodeVersion",
+    "v8Version",
+    "pid",
+    "hostname",
+    "argv",
+    "startTime",
+    "dumpTime",
+    "uptime",
+    "reason",
+    "label",
+    "memoryUsage",
+    "heapStatistics",
+    "heapSpaces",
+  ];
+  const out: Record<string, unknown> = { format: "hmat", file };
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(info)) {
+    if (known.includes(key)) out[key] = value;
+    else extra[key] = value;
+  }
+  out.extra = extra;
+  return out as unknown as DumpInfo;
+}
+
+/** Decodes column blocks into V8's flat layout (offsets restored), table by table. */
+function decodeTables(meta: V8Meta, blocks: Record<string, Block[]>): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  const nodeFieldCount = meta.node_fields.length;
+  for (const key of Object.keys(TABLES)) {
+    const list = blocks[key];
+    if (!list) continue;
+    const fields = (meta as unknown as Record<string, string[] | undefined>)[TABLES[key]!.fields];
+    if (!fields) continue;
+    const width = fields.length;
+    const flat = new Float64Array(list.reduce((n, b) => n + b.count, 0) * width);
+    const owners = key === "edges" ? edgeOwners(meta, out.nodes) : null;
+    const indexKind = indexKinds(meta.edge_types[0]);
+    let start = 0;
+    for (const block of list) {
+      const edges: EdgeContext | null = owners
+        ? {
+            owner: owners.subarray(start, start + block.count),
+            type: fields.indexOf("type"),
+            name: fields.indexOf("name_or_index"),
+            indexKind,
+          }
+        : null;
+      // Slot deltas read the edge's type and name: decode those first.
+      const columns = [...block.columns].sort(
+        (a, b) => Number(a[1] === Encoding.SlotDelta) - Number(b[1] === Encoding.SlotDelta),
+      );
+      for (const column of columns) {
+        const f = fields.indexOf(column[0]);
+        if (f < 0) continue;
+        const multiplier = NODE_OFFSET_FIELDS.includes(column[0]) ? nodeFieldCount : 1;
+        decodeColumn(column, block.count, flat, start, width, f, edges, multiplier);
+      }
+      start += block.count;
+    }
+    out[key] = flat;
+  }
+  return out;
+}
+
+function edgeOwners(meta: V8Meta, nodes: Float64Array | undefined): Uint32Array {
+  if (!nodes) return new Uint32Array(0);
+  const width = meta.node_fields.length;
+  const at = meta.node_fields.indexOf("edge_count");
+  let total = 0;
+  for (let o = at; o < nodes.length; o += width) total += nodes[o]!;
+  const owners = new Uint32Array(total);
+  let e = 0;
+  for (let n = 0, o = at; o < nodes.length; n++, o += width)
+    for (let k = nodes[o]!; k > 0; k--) owners[e++] = n;
+  return owners;
+}
+
+/** Clamps nodes' edge counts to the edges present (idsOnly: none; salvage: what was complete). */
+function fitEdges(meta: V8Meta, nodes: Float64Array, edgeCount: number): void {
+  const width = meta.node_fields.length;
+  const at = meta.node_fields.indexOf("edge_count");
+  let left = edgeCount;
+  for (let o = at; o < nodes.length; o += width) {
+    const take = Math.min(nodes[o]!, left);
+    nodes[o] = take;
+    left -= take;
+  }
+}
+
+interface Frame {
+  tag: string;
+  rawLength: number;
+  body: Uint8Array;
+  offset: number;
+}
+
+async function decodeBody(file: string, frame: Frame): Promise<Record<string, unknown>> {
+  try {
+    const stream = new Blob([frame.body as Uint8Array<ArrayBuffer>])
+      .stream()
+      .pipeThrough(new DecompressionStream("deflate"));
+    const raw = new Uint8Array(await new Response(stream).arrayBuffer());
+    return unpackr.unpack(raw) as Record<string, unknown>;
+  } catch {
+    throw new SnapshotReadError(
+      file,
+      frame.offset,
+      `a zlib-compressed MessagePack "${frame.tag}" section`,
+    );
+  }
+}
+
+/** Splits the byte stream into sections, holding at most one section's bytes at a time. */
+class FrameStream {
+  /** File offset up to which every section was complete. */
+  completeUpTo = 0;
+  private buffer: Uint8Array = new Uint8Array(0);
+  private bufferStart = 0;
+
+  constructor(private readonly source: ByteSource) {}
+
+  async *frames(options: ReadOptions): AsyncGenerator<Frame> {
+    let done = 0;
+    let headerChecked = false;
+    for await (const chunk of this.source.chunks()) {
+      this.append(chunk);
+      done += chunk.byteLength;
+      options.onProgress?.(done, this.source.size);
+      if (!headerChecked) {
+        if (this.buffer.length < HMAT_HEADER_SIZE) continue;
+        this.checkHeader();
+        headerChecked = true;
+      }
+      for (;;) {
+        const frame = this.next();
+        if (!frame) break;
+        yield frame;
+      }
+    }
+    if (!headerChecked) {
+      if (!isHmat(this.buffer))
+        throw new SnapshotReadError(this.source.name, 0, "the .hmat magic 'HMAT'");
+      throw new SnapshotReadError(this.source.name, this.buffer.length, "an 8-byte header", true);
+    }
+  }
+
+  private checkHeader(): void {
+    if (!isHmat(this.buffer))
+      throw new SnapshotReadError(this.source.name, 0, "the .hmat magic 'HMAT'");
+    if (this.buffer[4] !== HMAT_VERSION)
+      throw new SnapshotReadError(
+        this.source.name,
+        4,
+        `format version ${HMAT_VERSION} (this reader is too old for version ${this.buffer[4]})`,
+      );
+    this.consume(HMAT_HEADER_SIZE);
+    this.completeUpTo = this.bufferStart;
+  }
+
+  private append(chunk: Uint8Array): void {
+    if (this.buffer.length === 0) {
+      this.buffer = chunk;
+      return;
+    }
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    this.buffer = joined;
+  }
+
+  private consume(n: number): void {
+    this.buffer = this.buffer.subarray(n);
+    this.bufferStart += n;
+  }
+
+  /** The next complete section, or null when more bytes are needed. */
+  private next(): Frame | null {
+    const b = this.buffer;
+    const fail = (at: number, expected: string): never => {
+      throw new SnapshotReadError(this.source.name, this.bufferStart + at, expected);
+    };
+    if (b.length < 1) return null;
+    if (b[0] !== 0x93) fail(0, "a section: a MessagePack array of 3");
+    let at = 1;
+    // tag: fixstr or str8
+    if (b.length < at + 2) return null;
+    let tagLength: number;
+    if ((b[at]! & 0xe0) === 0xa0) {
+      tagLength = b[at]! & 0x1f;
+      at += 1;
+    } else if (b[at] === 0xd9) {
+      tagLength = b[at + 1]!;
+      at += 2;
+    } else return fail(at, "a section tag (a MessagePack string)");
+    if (b.length < at + tagLength + 1) return null;
+    const tag = new TextDecoder().decode(b.subarray(at, at + tagLength));
+    at += tagLength;
+    const rawLength = this.uint(b, at, fail);
+    if (rawLength === null) return null;
+    at = rawLength.next;
+    if (b.length < at + 1) return null;
+    const kind = b[at]!;
+    const size =
+      kind === 0xc4
+        ? 1
+        : kind === 0xc5
+          ? 2
+          : kind === 0xc6
+            ? 4
+            : fail(at, "a section body (MessagePack bin)");
+    if (b.length < at + 1 + size) return null;
+    let length = 0;
+    for (let i = 0; i < size; i++) length = length * 256 + b[at + 1 + i]!;
+    at += 1 + size;
+    if (b.length < at + length) return null;
+    const frame: Frame = {
+      tag,
+      rawLength: rawLength.value,
+      body: b.slice(at, at + length),
+      offset: this.bufferStart,
+    };
+    this.consume(at + length);
+    this.completeUpTo = this.bufferStart;
+    return frame;
+  }
+
+  private uint(
+    b: Uint8Array,
+    at: number,
+    fail: (at: number, expected: string) => never,
+  ): { value: number; next: number } | null {
+    if (b.length < at + 1) return null;
+    const kind = b[at]!;
+    if (kind < 0x80) return { value: kind, next: at + 1 };
+    const size = kind === 0xcc ? 1 : kind === 0xcd ? 2 : kind === 0xce ? 4 : kind === 0xcf ? 8 : 0;
+    if (size === 0) fail(at, "a section's raw length (a MessagePack unsigned int)");
+    if (b.length < at + 1 + size) return null;
+    let value = 0;
+    for (let i = 0; i < size; i++) value = value * 256 + b[at + 1 + i]!;
+    return { value, next: at + 1 + size };
+  }
+}

@@ -1,0 +1,113 @@
+// Decoding of column blocks (FORMAT.md, "Column blocks"), shared by every .hmat reader through
+// the side-effect-free `@heapmat/dumper/format` subpath, so the edge-target prediction has one
+// definition for writer and readers alike.
+import { Encoding } from "./format-constants.js";
+
+const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+
+/** What SlotDelta needs to predict an edge's target (FORMAT.md). */
+export interface EdgeContext {
+  /** Owning node index per row of the block. */
+  owner: ArrayLike<number>;
+  /** Column positions of the edge's type and name_or_index. */
+  type: number;
+  name: number;
+  /** Per edge type: 1 for index-named kinds (element, hidden). */
+  indexKind: Uint8Array;
+}
+
+/** Per edge type: 1 when name_or_index is an index (V8's element and hidden edges). */
+export function indexKinds(edgeTypes: readonly string[]): Uint8Array {
+  return Uint8Array.from(edgeTypes, (kind) => (kind === "element" || kind === "hidden" ? 1 : 0));
+}
+
+/**
+ * Predicted target of each edge of a block (node indexes), given the real targets so far:
+ * the previous target for an index-named edge of the same owner; else the target of the last
+ * edge with the same type and name, moved by how far the owner moved; else the owner itself.
+ * Objects of one shape laid out in a row make the residual zero.
+ */
+export class SlotPredictor {
+  private readonly lastTarget = new Map<number, number>();
+  private readonly lastOwner = new Map<number, number>();
+
+  constructor(
+    private readonly edges: EdgeContext,
+    private readonly flat: { [i: number]: number },
+    private readonly width: number,
+    private readonly base: number,
+  ) {}
+
+  predict(r: number, previousTarget: number): number {
+    const { owner, indexKind } = this.edges;
+    const o = this.base + r * this.width;
+    const type = this.flat[o + this.edges.type]!;
+    const own = owner[r]!;
+    if (indexKind[type] === 1 && r > 0 && owner[r - 1] === own) return previousTarget;
+    const key = type * 0x100000000 + this.flat[o + this.edges.name]!;
+    const last = this.lastTarget.get(key);
+    return last === undefined ? own : last + (own - this.lastOwner.get(key)!);
+  }
+
+  remember(r: number, target: number): void {
+    const o = this.base + r * this.width;
+    const type = this.flat[o + this.edges.type]!;
+    if (indexKind(this.edges, type, r)) return;
+    const key = type * 0x100000000 + this.flat[o + this.edges.name]!;
+    this.lastTarget.set(key, target);
+    this.lastOwner.set(key, this.edges.owner[r]!);
+  }
+}
+
+function indexKind(edges: EdgeContext, type: number, r: number): boolean {
+  return edges.indexKind[type] === 1 && r > 0 && edges.owner[r - 1] === edges.owner[r];
+}
+
+/** A decoded column block's columns, as given by MessagePack: [name, encoding, data]. */
+export type RawColumn = [string, number, Uint8Array];
+
+/**
+ * Decodes one column into `out` at rows `start..start+count-1` of a row-major table of `width`
+ * columns at column `f`. Offsets-as-indexes are multiplied back by `nodeFieldCount` when given.
+ */
+export function decodeColumn(
+  column: RawColumn,
+  count: number,
+  out: { [i: number]: number },
+  start: number,
+  width: number,
+  f: number,
+  edges: EdgeContext | null,
+  multiplier: number,
+): void {
+  const [, encoding, data] = column;
+  if (encoding === Encoding.SlotDelta && !edges)
+    throw new RangeError(`column ${column[0]}: slot deltas outside an edge block`);
+  const slots =
+    encoding === Encoding.SlotDelta ? new SlotPredictor(edges!, out, width, start * width) : null;
+  let at = 0;
+  let previous = 0;
+  for (let r = 0, o = start * width + f; r < count; r++, o += width) {
+    let v: number;
+    if (encoding === Encoding.Bytes) v = data[at++]!;
+    else {
+      // Inline LEB128 decode; exact up to 2^53.
+      let b = data[at++]!;
+      v = b & 0x7f;
+      let scale = 0x80;
+      while (b & 0x80) {
+        b = data[at++]!;
+        v += (b & 0x7f) * scale;
+        scale *= 0x80;
+      }
+      if (encoding === Encoding.Delta) v = previous += unzigzag(v);
+      else if (encoding === Encoding.SlotDelta) {
+        v = slots!.predict(r, previous) + unzigzag(v);
+        slots!.remember(r, v);
+        previous = v;
+      }
+    }
+    out[o] = v * multiplier;
+  }
+  if (at > data.length) throw new RangeError(`column ${column[0]} ends early`);
+}
