@@ -21,6 +21,7 @@ export function buildDominatorTree(
 ): DominatorTree {
   const { nodeCount, firstEdge, edgeTarget, rootIndex, nodeSelfSize } = graph;
   const NONE = UNREACHABLE;
+  const STRONG = EdgeStrength.strong;
 
   // 1. DFS preorder over strong edges. number[node] is 1-based so 0 means "not visited".
   const number = new Uint32Array(nodeCount);
@@ -42,7 +43,7 @@ export function buildDominatorTree(
       continue;
     }
     stackEdge[top] = e + 1;
-    if (strength[e] !== EdgeStrength.strong) continue;
+    if (strength[e] !== STRONG) continue;
     const target = edgeTarget[e]!;
     if (number[target] !== 0) continue;
     parent[count] = number[node]! - 1;
@@ -55,18 +56,18 @@ export function buildDominatorTree(
   const reached = count;
 
   // 2. Semidominators in reverse DFS order. label[v] = smallest semi on v's compressed forest path.
+  // Only processed (hence linked) vertices' semi and label are ever read: no initialisation needed.
   const semi = new Uint32Array(reached);
   const label = new Uint32Array(reached);
   const ancestor = new Uint32Array(reached).fill(NONE);
-  for (let v = 0; v < reached; v++) semi[v] = label[v] = v;
   const path = stackNode; // reused as the compression stack
   const { firstInref, inrefEdge, inrefSource } = inrefs;
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
-    let best = semi[w]!;
+    let best = w; // the DFS parent is among the predecessors, so best ends up below w
     const end = firstInref[node + 1]!;
     for (let r = firstInref[node]!; r < end; r++) {
-      if (strength[inrefEdge[r]!] !== EdgeStrength.strong) continue;
+      if (strength[inrefEdge[r]!] !== STRONG) continue;
       const from = number[inrefSource[r]!]!;
       if (from === 0) continue;
       let v = from - 1;

@@ -31,10 +31,13 @@ if (file === "--generate") {
 }
 
 const rows = [];
+// Wall time and CPU time (user + system) per phase: on a busy machine CPU time is the steadier.
 const time = async (label, work) => {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const value = await work();
-  rows.push([label, performance.now() - t]);
+  const used = process.cpuUsage(cpu);
+  rows.push([label, performance.now() - t, (used.user + used.system) / 1000]);
   return value;
 };
 const graph = await time("read snapshot", () => node.openSnapshot(file));
@@ -51,8 +54,19 @@ const bytes = await time("cache encode", () => core.encodeIndexCache(ix, key));
 await time("cache decode", () => core.decodeIndexCache(bytes, graph, key));
 
 console.log(`${file}: ${graph.nodeCount} nodes, ${graph.edgeCount} edges`);
-for (const [label, ms] of rows) console.log(`${label.padEnd(30)} ${(ms / 1000).toFixed(3)} s`);
-const indexing = rows.slice(1, 7).reduce((sum, [, ms]) => sum + ms, 0);
-console.log(`${"all indexes".padEnd(30)} ${(indexing / 1000).toFixed(3)} s`);
+const seconds = (ms) => `${(ms / 1000).toFixed(3)} s`.padStart(9);
+console.log(`${"phase".padEnd(30)} ${"wall".padStart(9)} ${"cpu".padStart(9)}`);
+for (const [label, ms, cpu] of rows)
+  console.log(`${label.padEnd(30)} ${seconds(ms)} ${seconds(cpu)}`);
+const indexing = rows.slice(1, 8).reduce((sum, [, ms, cpu]) => [sum[0] + ms, sum[1] + cpu], [0, 0]);
+console.log(
+  `${"all indexes and views".padEnd(30)} ${seconds(indexing[0])} ${seconds(indexing[1])}`,
+);
+console.log(
+  `load average ${(await import("node:os"))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024 / 1024).toFixed(2)} GiB`);
 if (temp) rmSync(temp, { recursive: true, force: true });
