@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   develMatOutrefs,
+  dumpInside,
   dumpPerl,
   dumpSeries,
   ensureDevelMat,
@@ -188,10 +189,14 @@ describe("readPmat against pmat", () => {
     }
   });
 
-  test("every SV's edges are exactly the outrefs Devel::MAT computes, strengths and names included", () => {
+  test("every SV's edges are exactly the outrefs Devel::MAT computes, strengths and names included", async () => {
+    // A dump taken inside a sub, while `local` holds saved values, has inferred edges too.
+    const localFile = dumpInside("local");
+    const local = new Heap(await readPmat(await fileSource(localFile)));
     for (const [heap, file] of [
       [cache, cacheFile],
       [cycle, cycleFile],
+      [local, localFile],
     ] as const) {
       const g = heap.graph;
       const ours: string[] = [];
@@ -215,6 +220,16 @@ describe("readPmat against pmat", () => {
           : line;
       };
       expect(ours.map(canonical).sort()).toEqual(theirs.map(canonical).sort());
+      if (heap === local)
+        for (const name of [
+          "saved value of SCALAR slot",
+          "saved value of element [1]",
+          "saved value of value {mode}",
+        ])
+          expect(
+            ours.some((line) => line.includes(`\t${name}\t`)),
+            name,
+          ).toBe(true);
     }
   });
 

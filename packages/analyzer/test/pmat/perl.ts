@@ -91,3 +91,12 @@ export function pmatLeakreport(files: string[], onlyFirst = false): string[] {
   const out = execFileSync("pmat-leakreport", args, { encoding: "latin1", maxBuffer: 1 << 28 });
   return out.split("\n").filter((line) => line !== "");
 }
+
+/** Runs test/pmat/<program>.pl, which dumps by itself to the file named as its argument. */
+export function dumpInside(program: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "heapmat-pmat-")), `${program}.pmat`);
+  execFileSync("perl", [join(here, `${program}.pl`), file], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return file;
+}
