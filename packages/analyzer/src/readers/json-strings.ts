@@ -193,56 +193,64 @@ const SHORT_ESCAPES: Record<number, number> = {
   116: 0x09,
 };
 
-// Runs of escaped code units are collected here and turned into a string in one call.
-const units = new Uint16Array(4096);
+// Code units of the string being decoded; grown for long strings, reused across strings.
+let units = new Uint16Array(4096);
 
 /**
  * Decodes the bytes between a JSON string's quotes, exactly as JSON.parse would (lone surrogates
- * from \uXXXX escapes survive; invalid raw UTF-8 becomes U+FFFD, as TextDecoder makes it).
+ * from \uXXXX escapes survive; invalid raw UTF-8 becomes U+FFFD, as TextDecoder makes it). The
+ * result is one flat string, not a rope of pieces: V8 escapes every non-ASCII character, and a
+ * rope per string would cost many times the string's size.
  */
 export function decodeJsonString(raw: Uint8Array, fail: JsonFail): string {
-  let out = "";
-  let unitCount = 0;
-  let runStart = 0;
-  const flushUnits = () => {
-    if (unitCount > 0)
-      out += String.fromCharCode.apply(null, units.subarray(0, unitCount) as never);
-    unitCount = 0;
-  };
+  if (units.length < raw.length) units = new Uint16Array(Math.max(raw.length, 2 * units.length));
+  const out = units;
+  let n = 0;
   let i = 0;
   while (i < raw.length) {
-    if (raw[i] !== 0x5c) {
+    const c = raw[i]!;
+    if (c < 0x80 && c !== 0x5c) {
+      out[n++] = c;
       i++;
-      continue;
-    }
-    if (i > runStart) {
-      flushUnits();
-      out += decoder.decode(raw.subarray(runStart, i));
-    }
-    const e = raw[i + 1] ?? -1;
-    let unit: number;
-    if (e === 0x75) {
-      unit = 0;
-      for (let h = i + 2; h < i + 6; h++) {
-        const x = hexValue(raw[h] ?? -1);
-        if (x < 0) fail(h, "4 hex digits after \\u");
-        unit = unit * 16 + x;
+    } else if (c === 0x5c) {
+      const e = raw[i + 1] ?? -1;
+      if (e === 0x75) {
+        let unit = 0;
+        for (let h = i + 2; h < i + 6; h++) {
+          const x = hexValue(raw[h] ?? -1);
+          if (x < 0) fail(h, "4 hex digits after \\u");
+          unit = unit * 16 + x;
+        }
+        out[n++] = unit;
+        i += 6;
+      } else {
+        const short = SHORT_ESCAPES[e];
+        if (short === undefined)
+          fail(i + 1, 'a JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
+        out[n++] = short;
+        i += 2;
       }
-      i += 6;
     } else {
-      const short = SHORT_ESCAPES[e];
-      if (short === undefined)
-        fail(i + 1, 'a JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
-      unit = short;
-      i += 2;
+      // Raw UTF-8: a run of non-ASCII bytes never splits a valid sequence, so decode it whole.
+      let j = i + 1;
+      while (j < raw.length && raw[j]! >= 0x80) j++;
+      const text = decoder.decode(raw.subarray(i, j));
+      for (let k = 0; k < text.length; k++) out[n++] = text.charCodeAt(k);
+      i = j;
     }
-    if (unitCount === units.length) flushUnits();
-    units[unitCount++] = unit;
-    runStart = i;
   }
-  flushUnits();
-  if (runStart < raw.length) out += decoder.decode(raw.subarray(runStart));
-  return out;
+  return unitsToString(out, n);
+}
+
+function unitsToString(codes: Uint16Array, length: number): string {
+  const STEP = 8192;
+  if (length <= STEP) return String.fromCharCode.apply(null, codes.subarray(0, length) as never);
+  const parts: string[] = [];
+  for (let at = 0; at < length; at += STEP)
+    parts.push(
+      String.fromCharCode.apply(null, codes.subarray(at, Math.min(length, at + STEP)) as never),
+    );
+  return parts.join("");
 }
 
 function hexValue(c: number): number {
