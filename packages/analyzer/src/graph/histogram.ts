@@ -7,7 +7,8 @@ import { memoize } from "./memo.js";
  * Objects grouped by class, as DevTools' Summary view groups them: `object` and `native` nodes by
  * their name (the constructor), the rest by kind: "(string)", "(closure)", "(array)", "(system)"
  * for V8's hidden nodes, "(compiled code)" for code... Empty nodes (self size 0, not native) are left
- * out, and detached embedder nodes are "Detached <name>", as DevTools does.
+ * out, and detached embedder nodes are "Detached <name>", as DevTools does. Perl graphs group by
+ * pmat's type, as `pmat-counts` does: the kind, or the package a blessed SV belongs to.
  */
 export interface Histogram {
   /** Class per node, an index into the class columns; -1 for nodes left out. */
@@ -26,7 +27,9 @@ export interface Histogram {
 export const histogram = memoize((indexes: HeapIndexes): Histogram => {
   const { graph } = indexes;
   const { nodeCount, nodeKind, nodeName, nodeSelfSize, nodeKinds, strings } = graph;
-  const byName = nodeKinds.map((kind) => kind === "object" || kind === "native");
+  // Perl graphs name every node by pmat's type (kind, or the package it is blessed into): group by it.
+  const perl = graph.info.format === "pmat";
+  const byName = nodeKinds.map((kind) => perl || kind === "object" || kind === "native");
   const native = nodeKinds.indexOf("native");
   const kindClass = new Int32Array(nodeKinds.length).fill(-1);
   const nameClass = new Int32Array(strings.length).fill(-1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EdgeStrength, UNREACHABLE } from "./heap-index.js";
+import { histogram } from "./histogram.js";
 import { indexHeap } from "./indexes.js";
 import { naiveDominators, type SmallEdge, smallGraph } from "./testing/small-graph.js";
 
@@ -65,6 +66,39 @@ describe("indexHeap on small graphs", () => {
     // The value is reached at the farther of key (1) and table (2), plus one.
     expect(ix.distance[3]).toBe(3);
     expect(ix.dominator[3]).toBe(0);
+  });
+
+  it("reads Perl's edge kinds: weak is weak, the rest strong; classes by pmat's type", () => {
+    const v8 = smallGraph(
+      [0, 10, 20, 30],
+      [
+        [0, 1],
+        [1, 2, "weak"],
+        [1, 3, "internal"],
+        [0, 3, "element"],
+      ],
+    );
+    // Re-label the edge kinds as Perl's: strong, weak, indirect, inferred.
+    const kinds = ["strong", "weak", "indirect", "inferred"];
+    const graph = {
+      ...v8,
+      info: { format: "pmat" as const },
+      nodeKinds: ["synthetic", "HASH", "SCALAR"],
+      nodeKind: Uint8Array.of(0, 1, 2, 1),
+      nodeName: Uint32Array.of(0, v8.strings.length, v8.strings.length + 1, v8.strings.length),
+      strings: [...v8.strings, "My::Class", "SCALAR"],
+      edgeKinds: kinds,
+      edgeKindIsIndex: new Uint8Array(4),
+      edgeKind: Uint8Array.of(0, 0, 1, 2), // edges sorted by source: 0->1, 0->3, 1->2, 1->3
+    };
+    const ix = indexHeap(graph);
+    expect(Array.from(ix.edgeStrength)).toEqual([0, 0, 1, 0]);
+    expect(ix.dominator[2]).toBe(UNREACHABLE);
+    expect(ix.dominator[3]).toBe(0);
+    const h = histogram(ix);
+    expect(h.className).toEqual(["My::Class", "SCALAR"]);
+    expect(Array.from(h.count)).toEqual([2, 1]);
+    expect(Array.from(h.retainedSize)).toEqual([40, 0]);
   });
 
   it("agrees with dominators computed by definition on random graphs", () => {
