@@ -346,6 +346,22 @@ describe("readHeapSnapshot errors", () => {
     expect(badEscape.expected).toContain("JSON escape");
   });
 
+  it("refuses edges to nowhere and names outside the strings table", async () => {
+    const edges = [...json.edges];
+    edges[5] = json.nodes.length; // to_node of edge 1, one node past the end
+    const nodes = [...json.nodes];
+    nodes[1] = json.strings.length; // name of node 0
+    for (const [changed, expected] of [
+      [{ ...json, edges }, "edge 1 to point at one of"],
+      [{ ...json, nodes }, "node names to index the"],
+    ] as const) {
+      const error = await readError(
+        bytesSource("refs", new TextEncoder().encode(JSON.stringify(changed))),
+      );
+      expect(error.expected).toContain(expected);
+    }
+  });
+
   it("refuses counts that disagree with the header, either way", async () => {
     for (const [key, delta] of [
       ["node_count", 1],

@@ -244,9 +244,7 @@ class HeapSnapshotParser {
     const strings = this.strings;
     const edgeKindIsIndex = edgeKindIsIndexOf(meta.edge_types[0]);
     const edgeTarget = trim(this.edgeTarget, m);
-    this.checkNames(strings.length, edgeKindIsIndex, end);
-    for (let e = 0; e < m; e++)
-      if (edgeTarget[e]! >= n) this.fail(end, `edge ${e} to point at one of the ${n} nodes`);
+    this.checkReferences(strings.length, edgeKindIsIndex, end);
 
     let locations: LocationColumns | null = null;
     if (this.locations) locations = locationColumns(meta, this.locations.values(), this.nodeFields);
@@ -278,13 +276,15 @@ class HeapSnapshotParser {
     };
   }
 
-  private checkNames(stringCount: number, edgeKindIsIndex: Uint8Array, end: number): void {
+  /** Names must index the strings and edges must point at nodes: one pass, once all is read. */
+  private checkReferences(stringCount: number, edgeKindIsIndex: Uint8Array, end: number): void {
     if (this.nodeCount > 0 && this.maxNodeName >= stringCount)
       this.fail(end, `node names to index the ${stringCount} strings (found ${this.maxNodeName})`);
-    const kind = this.edgeKind;
-    const name = this.edgeName;
+    const { edgeKind, edgeName, edgeTarget, nodeCount } = this;
     for (let e = 0; e < this.edgeCount; e++) {
-      if (name[e]! >= stringCount && edgeKindIsIndex[kind[e]!] === 0)
+      if (edgeTarget[e]! >= nodeCount)
+        this.fail(end, `edge ${e} to point at one of the ${nodeCount} nodes`);
+      if (edgeName[e]! >= stringCount && edgeKindIsIndex[edgeKind[e]!] === 0)
         this.fail(end, `edge ${e}'s name to index the ${stringCount} strings`);
     }
   }
