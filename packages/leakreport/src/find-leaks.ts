@@ -8,7 +8,6 @@ import { findSuspects } from "./analysis/suspects.js";
 import { findCandidates, indexOfKey, objectKey } from "./candidates.js";
 import { type DumpDigest, digest, KindTable } from "./dumps/digest.js";
 import { sequenceProblem } from "./dumps/sequence.js";
-import { AllocationStacks } from "./heap/allocation.js";
 import { className, isInternal, kindName } from "./heap/classes.js";
 import type { Candidate, LeakReport } from "./report.js";
 
@@ -88,10 +87,9 @@ export async function findLeaks(
     notes: [],
   };
   const indexes = indexHeap(last);
-  const stacks = AllocationStacks.of(last);
 
   if (report.mode === "suspects") {
-    report.groups = findSuspects(indexes, stacks, {
+    report.groups = findSuspects(indexes, {
       ...(options.threshold !== undefined && { threshold: options.threshold }),
       ...(options.minInstances !== undefined && { minInstances: options.minInstances }),
     });
@@ -121,7 +119,6 @@ export async function findLeaks(
     structures,
     generation,
     dumps: digests,
-    stacks,
     kindCodes: kinds.codes(last),
     keepFlat: options.all ?? false,
     onefile: options.onefile ?? false,

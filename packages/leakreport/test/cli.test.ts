@@ -49,8 +49,8 @@ describe("heapmat-leakreport output", () => {
       /^5 dumps \(heap-1\.heapsnapshot … heap-5\.heapsnapshot\): growth analysis$/m,
     );
     expect(stdout).toMatch(/^#1 SessionRecord {2}120 leaked, retaining \d/m);
-    expect(stdout).toMatch(/held by: a value in Map @\d+/);
-    expect(stdout).toMatch(/the variable 'sessions' of a closure context/);
+    expect(stdout).toMatch(/held by: a value in Map @\d+ \(key 'sess-\d+'\)/);
+    expect(stdout).toMatch(/the variable 'sessions' of module file:.*map-cache\.mjs/);
     expect(stdout).not.toMatch(/\u001b\[/);
   });
 

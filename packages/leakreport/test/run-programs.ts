@@ -20,6 +20,10 @@ export interface RunRequest {
   /** Node flags, such as --track-heap-objects for allocation stacks. */
   execArgv?: string[];
   dumps?: number;
+  /** heapsnapshot (default), hmat (heapmat's dumper) or mixed. */
+  format?: "heapsnapshot" | "hmat" | "mixed";
+  /** Track allocations with heapmat's dumper from the start (hmat and mixed only). */
+  track?: boolean;
 }
 
 /** Runs leaking programs as real child processes, a few at a time, each dumping once per iteration. */
@@ -46,7 +50,13 @@ async function runProgram(dir: string, request: RunRequest): Promise<ProgramRun>
   await mkdir(dir, { recursive: true });
   const script = join(PROGRAMS_DIR, `${request.program}.mjs`);
   const child = spawn(process.execPath, [...(request.execArgv ?? []), script], {
-    env: { ...process.env, LEAK_SUITE_OUT: dir, LEAK_SUITE_DUMPS: String(request.dumps ?? 5) },
+    env: {
+      ...process.env,
+      LEAK_SUITE_OUT: dir,
+      LEAK_SUITE_DUMPS: String(request.dumps ?? 5),
+      LEAK_SUITE_FORMAT: request.format ?? "heapsnapshot",
+      LEAK_SUITE_TRACK: request.track ? "1" : "0",
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -56,7 +66,7 @@ async function runProgram(dir: string, request: RunRequest): Promise<ProgramRun>
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`${request.program} exited with ${code}: ${stderr}`);
   const files = (await readdir(dir))
-    .filter((f) => f.endsWith(".heapsnapshot"))
+    .filter((f) => /^heap-\d+\.(heapsnapshot|hmat)$/.test(f))
     .sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]))
     .map((f) => join(dir, f));
   return {

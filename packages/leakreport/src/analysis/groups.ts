@@ -1,9 +1,9 @@
 import { type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
 import { indexOfKey, objectKey } from "../candidates.js";
 import type { DumpDigest } from "../dumps/digest.js";
-import type { AllocationStacks } from "../heap/allocation.js";
+import { allocationFrames, allocationSite } from "../heap/allocation.js";
 import { className, isBookkeeping, isInternal, kindName, populationKey } from "../heap/classes.js";
-import { describeHolders, pathFromRoot } from "../heap/paths.js";
+import { heldBy, pathFromRoot } from "../heap/paths.js";
 import type { LeakGroup } from "../report.js";
 import type { Structures } from "./structures.js";
 
@@ -18,7 +18,6 @@ export interface GroupingInput {
   generation: Int16Array;
   /** Every dump, the last one included. */
   dumps: readonly DumpDigest[];
-  stacks: AllocationStacks | null;
   /** The series' kind codes for the last dump's kinds (see KindTable). */
   kindCodes: Uint8Array;
   /** Keep groups that stopped growing. */
@@ -50,13 +49,13 @@ interface Draft {
  * that stopped growing: a bounded cache turns over but does not grow.
  */
 export function groupStructures(input: GroupingInput): Grouping {
-  const { indexes, structures, generation, dumps, stacks } = input;
+  const { indexes, structures, generation, dumps } = input;
   const { graph, retainedSize } = indexes;
   const drafts = new Map<string, Draft>();
   for (const top of structures.tops) {
     const name = className(graph, top);
     const { shape: holder, node: holderNode } = holderOf(indexes, top);
-    const site = stacks?.site(top) ?? "";
+    const site = allocationSite(graph, top);
     const key = `${name}\u0000${site}\u0000${holder}`;
     let draft = drafts.get(key);
     if (!draft) {
@@ -130,8 +129,8 @@ export function groupStructures(input: GroupingInput): Grouping {
         .sort((a, b) => b.size - a.size)
         .slice(0, DRAGGED_CLASSES),
       path,
-      heldBy: describeHolders(path),
-      allocation: stacks?.stack(representative) ?? null,
+      heldBy: heldBy(indexes, representative),
+      allocation: allocationFrames(graph, representative),
       ids: draft.tops.slice(0, SAMPLE_IDS).map((top) => graph.nodeId[top]!),
       population,
     });

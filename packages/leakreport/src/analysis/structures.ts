@@ -68,14 +68,18 @@ export function leakedStructures(
   const tops: number[] = [];
   const members: number[] = [];
   let internal = 0;
+  const loose: number[] = [];
   for (const c of candidates) {
     const top = resolve(c);
     if (top === c) tops.push(c);
     else if (top >= 0) members.push(c);
-    else if (internals) {
-      tops.push(c);
-      topOf[c] = c;
-    } else internal++;
+    else if (internals) loose.push(c);
+    else internal++;
+  }
+  // Shown on request, internals head only themselves: they never swallow a program's objects.
+  for (const c of loose) {
+    tops.push(c);
+    topOf[c] = c;
   }
   return { tops, topOf, members, weak, internal };
 }

@@ -1,7 +1,12 @@
-import { type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
-import type { AllocationStacks } from "../heap/allocation.js";
+import {
+  type DominatorChildren,
+  dominatorChildren,
+  type HeapIndexes,
+  UNREACHABLE,
+} from "@heapmat/analyzer";
+import { allocationFrames } from "../heap/allocation.js";
 import { className, isInternal, kindName } from "../heap/classes.js";
-import { describeHolders, edgeLabel, type PathStep, pathFromRoot } from "../heap/paths.js";
+import { edgeLabel, heldBy, type PathStep, pathFromRoot } from "../heap/paths.js";
 import type { LeakGroup } from "../report.js";
 
 export interface SuspectOptions {
@@ -21,11 +26,7 @@ const CONTENT_CLASSES = 5;
  * or a class with many instances that together do. Its accumulation point is where the retained
  * memory stops funnelling into one child and spreads out: the collection that grows.
  */
-export function findSuspects(
-  indexes: HeapIndexes,
-  stacks: AllocationStacks | null,
-  options: SuspectOptions = {},
-): LeakGroup[] {
+export function findSuspects(indexes: HeapIndexes, options: SuspectOptions = {}): LeakGroup[] {
   const { graph, retainedSize, dominator } = indexes;
   const threshold = options.threshold ?? 0.1;
   const minInstances = options.minInstances ?? 1000;
@@ -40,7 +41,7 @@ export function findSuspects(
   while (stack.length > 0) {
     const node = stack.pop()!;
     for (let c = children.first[node]!; c < children.first[node + 1]!; c++) {
-      const child = children.list[c]!;
+      const child = children.children[c]!;
       if (retainedSize[child]! < limit) continue;
       if (isInternal(graph, child) || isGlobal(indexes, child)) stack.push(child);
       else suspects.push(child);
@@ -52,7 +53,7 @@ export function findSuspects(
   for (const suspect of suspects) {
     const point = accumulationPoint(indexes, children, suspect);
     points.add(point);
-    groups.push(suspectGroup(indexes, stacks, children, suspect, point, 1, total));
+    groups.push(suspectGroup(indexes, children, suspect, point, 1, total));
   }
 
   // Many instances of one class, wherever they are: their usual holder is the accumulation point.
@@ -64,7 +65,7 @@ export function findSuspects(
     const holder = commonHolder(indexes, instances, name);
     if (holder < 0 || [...points].some((p) => p === holder || dominates(dominator, p, holder)))
       continue;
-    const group = suspectGroup(indexes, stacks, children, holder, holder, instances.length, total);
+    const group = suspectGroup(indexes, children, holder, holder, instances.length, total);
     group.name = name;
     group.kind = kindName(graph, instances[0]!);
     group.retainedSize = retained;
@@ -76,7 +77,6 @@ export function findSuspects(
 
 function suspectGroup(
   indexes: HeapIndexes,
-  stacks: AllocationStacks | null,
   children: DominatorChildren,
   suspect: number,
   point: number,
@@ -96,8 +96,8 @@ function suspectGroup(
     steadiness: 0,
     dragsAlong: [],
     path,
-    heldBy: describeHolders(path),
-    allocation: stacks?.stack(suspect) ?? null,
+    heldBy: heldBy(indexes, point),
+    allocation: allocationFrames(graph, suspect),
     ids: [graph.nodeId[suspect]!],
     population: null,
     suspect: {
@@ -124,7 +124,7 @@ function accumulationPoint(
   for (;;) {
     let biggest = -1;
     for (let c = children.first[at]!; c < children.first[at + 1]!; c++) {
-      const child = children.list[c]!;
+      const child = children.children[c]!;
       if (biggest < 0 || retainedSize[child]! > retainedSize[biggest]!) biggest = child;
     }
     if (biggest < 0 || retainedSize[biggest]! < FUNNEL * retainedSize[at]!) return at;
@@ -138,7 +138,7 @@ function contents(indexes: HeapIndexes, children: DominatorChildren, node: numbe
   const byClass = new Map<string, { count: number; retainedSize: number }>();
   const visit = (parent: number, depth: number) => {
     for (let c = children.first[parent]!; c < children.first[parent + 1]!; c++) {
-      const child = children.list[c]!;
+      const child = children.children[c]!;
       if (isInternal(graph, child) && depth < 3) {
         visit(child, depth + 1);
         continue;
@@ -227,28 +227,4 @@ function dominatorPath(indexes: HeapIndexes, from: number, to: number): PathStep
       id: graph.nodeId[node]!,
     };
   });
-}
-
-interface DominatorChildren {
-  first: Uint32Array;
-  list: Uint32Array;
-}
-
-/** The dominator tree's children in CSR form. */
-function dominatorChildren(indexes: HeapIndexes): DominatorChildren {
-  const { graph, dominator } = indexes;
-  const n = graph.nodeCount;
-  const first = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const d = dominator[i]!;
-    if (d !== UNREACHABLE && i !== graph.rootIndex) first[d + 1]!++;
-  }
-  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
-  const fill = first.slice(0, n);
-  const list = new Uint32Array(first[n]!);
-  for (let i = 0; i < n; i++) {
-    const d = dominator[i]!;
-    if (d !== UNREACHABLE && i !== graph.rootIndex) list[fill[d]!++] = i;
-  }
-  return { first, list };
 }

@@ -1,4 +1,4 @@
-import type { HeapGraph } from "@heapmat/analyzer";
+import { allocationStack, type HeapGraph } from "@heapmat/analyzer";
 
 /** One frame of an allocation stack. `line` and `column` are 1-based; 0 means unknown. */
 export interface Frame {
@@ -8,45 +8,20 @@ export interface Frame {
   column: number;
 }
 
-/** Allocation stacks of one dump, when it was taken with allocation tracking. */
-export class AllocationStacks {
-  readonly #graph: HeapGraph;
-  readonly #traceIndex = new Map<number, number>();
+/** The stack that allocated `node`, innermost frame first; null without allocation tracking. */
+export function allocationFrames(graph: HeapGraph, node: number): Frame[] | null {
+  const frames = allocationStack(graph, node);
+  if (!frames) return null;
+  return frames.map((f) => ({
+    function: f.functionName || "(anonymous)",
+    url: f.scriptName,
+    line: f.line,
+    column: f.column,
+  }));
+}
 
-  private constructor(graph: HeapGraph) {
-    this.#graph = graph;
-    const ids = graph.trace!.id;
-    for (let t = 0; t < ids.length; t++) this.#traceIndex.set(ids[t]!, t);
-  }
-
-  static of(graph: HeapGraph): AllocationStacks | null {
-    return graph.trace && graph.nodeTraceId ? new AllocationStacks(graph) : null;
-  }
-
-  /** The stack that allocated `node`, innermost frame first; null when unknown. */
-  stack(node: number): Frame[] | null {
-    const graph = this.#graph;
-    const trace = graph.trace!;
-    let t = this.#traceIndex.get(graph.nodeTraceId![node]!) ?? -1;
-    if (t < 0) return null;
-    const frames: Frame[] = [];
-    for (; t >= 0; t = trace.parent[t]!) {
-      const info = trace.functionInfo[t]!;
-      const name = graph.strings[trace.functionName[info]!] ?? "";
-      if (trace.parent[t]! < 0 && name === "(root)") break;
-      frames.push({
-        function: name || "(anonymous)",
-        url: graph.strings[trace.scriptName[info]!] ?? "",
-        line: trace.functionLine[info]!,
-        column: trace.functionColumn[info]!,
-      });
-    }
-    return frames.length > 0 ? frames : null;
-  }
-
-  /** The allocating frame as one short string, for grouping. */
-  site(node: number): string {
-    const top = this.stack(node)?.[0];
-    return top ? `${top.function} ${top.url}:${top.line}` : "";
-  }
+/** The allocating frame as one short string, for grouping; "" when unknown. */
+export function allocationSite(graph: HeapGraph, node: number): string {
+  const top = allocationStack(graph, node)?.[0];
+  return top ? `${top.functionName} ${top.scriptName}:${top.line}` : "";
 }

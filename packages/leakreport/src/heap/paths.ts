@@ -1,4 +1,4 @@
-import { EdgeStrength, type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+import { EdgeStrength, type HeapIndexes, identify, UNREACHABLE } from "@heapmat/analyzer";
 import { className } from "./classes.js";
 
 /** One hop of a path from the roots: the edge taken, and the node it leads to. */
@@ -66,62 +66,31 @@ export function edgeLabel(indexes: HeapIndexes, edge: number): string {
   return graph.edgeKindIsIndex[kind] ? `[${name}]` : graph.strings[name]!;
 }
 
-/** V8's containers and roots: a table, a backing store, a context, `(GC roots)`. */
-function isMachinery(step: PathStep): boolean {
-  return step.node.startsWith("(") || step.node.startsWith("system /");
-}
+/** How far identify walks: far enough to get past a linked list of timers. */
+const IDENTIFY_DEPTH = 1000;
 
 /**
- * The hops that tell what holds an object, nearest first, in the manner of Devel::MAT's identify:
- * "a value in Map @12", "the variable 'cache' of a closure context". V8's bookkeeping hops (a
- * Map's table, an array's backing store, the roots) fold into the sentence they belong to, and a
- * run of the same hop (a linked list) is said once, with its length.
+ * What holds `node`, nearest first, in the code's own words (the analyzer's identify, as
+ * Devel::MAT's): "a value in Map @12 (key 'k1')", "the variable 'cache' of module app.mjs". A run
+ * of the same hop (a linked list) is said once, with its length.
  */
-export function describeHolders(path: readonly PathStep[], limit = 4): string[] {
+export function heldBy(indexes: HeapIndexes, node: number, limit = 4): string[] {
   const out: string[] = [];
-  let repeats = 0;
-  let last = "";
-  const flush = () => {
-    if (last) out.push(repeats > 1 ? `${last} (a chain of ${repeats})` : last);
-  };
-  for (let k = path.length - 1; k > 0; k--) {
-    const sentence = holderSentence(path[k]!, path[k - 1]!, path[k - 2]);
-    if (sentence === null) continue;
-    const shape = sentence.replace(/ @\d+/g, "");
-    if (shape === last.replace(/ @\d+/g, "")) {
-      repeats++;
+  const shape = (text: string) => text.replace(/@\d+/g, "@").replace(/'[^']*'\)$/, "");
+  let run = 0;
+  let steps = identify(indexes, node, { width: 1, depth: IDENTIFY_DEPTH }).retainers;
+  while (steps.length > 0) {
+    const text = steps[0]!.text;
+    steps = steps[0]!.retainers;
+    if (out.length > 0 && shape(text) === shape(out.at(-1)!.replace(/ \(a chain of \d+\)$/, ""))) {
+      run++;
+      out[out.length - 1] =
+        `${out.at(-1)!.replace(/ \(a chain of \d+\)$/, "")} (a chain of ${run})`;
       continue;
     }
-    flush();
-    if (out.length >= limit) return out;
-    last = sentence;
-    repeats = 1;
+    if (out.length === limit) break;
+    out.push(text);
+    run = 1;
   }
-  if (out.length < limit) flush();
   return out;
-}
-
-function holderSentence(step: PathStep, from: PathStep, above?: PathStep): string | null {
-  if (isMachinery(step) && step.edgeKind !== "context") return null;
-  if (isMachinery(from) && from.node !== "system / Context") {
-    // A table or backing store: speak of the collection that owns it.
-    if (!above || isMachinery(above)) return null;
-    if (above.node === "Set") return `a member of Set @${above.id}`;
-    if (above.node === "Map" || above.node.startsWith("Weak"))
-      return `a value in ${above.node} @${above.id}`;
-    return `an element of ${above.node} @${above.id}`;
-  }
-  switch (step.edgeKind) {
-    case "context":
-      return `the variable '${step.edge}' of ${from.node === "system / Context" ? "a closure context" : `${from.node} @${from.id}`}`;
-    case "property":
-      return `property '${step.edge}' of ${from.node} @${from.id}`;
-    case "element":
-      return `element ${step.edge} of ${from.node} @${from.id}`;
-    case "internal":
-    case "hidden":
-      return isMachinery(from) ? null : `held by ${from.node} @${from.id}`;
-    default:
-      return null;
-  }
 }
