@@ -58,7 +58,7 @@ export function buildDominatorTree(
   // 2. Semidominators in reverse DFS order. label[v] = smallest semi on v's compressed forest path.
   // Only processed (hence linked) vertices' semi and label are ever read: no initialisation needed.
   const semi = new Uint32Array(reached);
-  const label = new Uint32Array(reached);
+  const label = stackEdge; // reused: the DFS is over (at 20M nodes every array is 80 MB)
   const ancestor = new Uint32Array(reached).fill(NONE);
   const path = stackNode; // reused as the compression stack
   const { firstInref, inrefEdge, inrefSource } = inrefs;
