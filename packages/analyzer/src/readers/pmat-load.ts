@@ -173,6 +173,25 @@ class Loader {
         "a common SV header of at least an address, a refcount, a size and a blessed pointer",
       );
     if (this.svSizes.length <= LAST_TYPE) this.fail(`sizes for SV types up to ${LAST_TYPE}`);
+    // The fields this reader takes from each type's header and strings must be there.
+    const I = w.uintSize;
+    const least: [type: number, header: number, strs: number][] = [
+      [SvType.GLOB, I, 1],
+      [SvType.SCALAR, 1 + 2 * I + w.nvSize, 1],
+      [SvType.REF, 1, 0],
+      [SvType.ARRAY, I + 1, 0],
+      [SvType.HASH, I, 0],
+      [SvType.STASH, I, 1 + this.svSizes[SvType.HASH]![2]],
+      [SvType.CODE, I + 1 + w.ptrSize + 4, 0],
+    ];
+    for (const [type, header, strs] of least) {
+      const [h, , n] = this.svSizes[type]!;
+      if (h < header || n < strs)
+        this.fail(
+          `SV type ${type} to have at least ${header} header bytes and ${strs} strings`,
+          12,
+        );
+    }
     this.heap.header = {
       formatVersion: `${major}.${minor}`,
       perlVersion: `${perl >>> 24}.${(perl >>> 16) & 0xff}.${perl & 0xffff}`,
@@ -483,12 +502,16 @@ class Loader {
     const [hdr, nptrs, nstrs] = sizes;
     const sv = w.ptr();
     const at = w.pos;
-    const b0 = hdr > 0 ? w.u8() : 0;
-    const b1 = hdr > 1 ? w.u8() : 0;
-    w.pos = at;
-    const index = type === SVX_SAVED_AELEM ? w.uint() : 0;
-    w.pos = at;
-    w.skip(hdr);
+    let b0 = 0;
+    let b1 = 0;
+    let index = 0;
+    if (type === SVX_MAGIC && hdr >= 2) {
+      b0 = w.u8(); // the magic type, a char
+      b1 = w.u8(); // its flags
+    } else if (type === SVX_SAVED_AELEM && hdr >= w.uintSize) {
+      index = w.uint();
+    }
+    w.skip(hdr - (w.pos - at));
     const p: number[] = [];
     for (let i = 0; i < nptrs; i++) p.push(w.ptr());
     let name = 0;
