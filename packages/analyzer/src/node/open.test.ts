@@ -1,7 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { convertFile } from "@heapmat/dumper";
 import { describe, expect, it } from "vitest";
+import { takeSnapshot } from "../../test/take-snapshot.js";
 import { SnapshotReadError } from "../readers/source.js";
 import { fileSource, openSnapshot } from "./open.js";
 
@@ -41,5 +44,24 @@ describe("openSnapshot", () => {
     const error = (await openSnapshot(file).catch((e: unknown) => e)) as SnapshotReadError;
     expect(error).toBeInstanceOf(SnapshotReadError);
     expect(error.offset).toBe(0);
+  });
+
+  it("picks the reader from the first bytes: .heapsnapshot, .hmat, and both gzip'd", async () => {
+    const v8File = takeSnapshot(
+      "globalThis.keep = Array.from({ length: 1000 }, (_, i) => ({ i }));",
+    );
+    const hmatFile = join(dir, "heap.hmat");
+    await convertFile(v8File, hmatFile);
+    const reference = await openSnapshot(v8File);
+    for (const file of [v8File, hmatFile]) {
+      const zipped = `${file}.gz`;
+      writeFileSync(zipped, gzipSync(readFileSync(file)));
+      for (const path of [file, zipped]) {
+        const graph = await openSnapshot(path);
+        expect(graph.info.format).toBe(file === hmatFile ? "hmat" : "heapsnapshot");
+        expect(graph.nodeCount).toBe(reference.nodeCount);
+        expect(graph.edgeCount).toBe(reference.edgeCount);
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { HMAT_MAGIC } from "@heapmat/dumper/format";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readHeapSnapshot } from "./heapsnapshot.js";
+import { readHmat } from "./hmat.js";
 import { readPmat } from "./pmat.js";
 import {
   type ByteSource,
@@ -18,9 +19,9 @@ export type SnapshotFormat = "heapsnapshot" | "hmat" | "pmat";
 
 type Reader = (source: ByteSource, options?: ReadOptions) => Promise<HeapGraph>;
 
-const READERS: Record<SnapshotFormat, Reader | undefined> = {
+const READERS: Record<SnapshotFormat, Reader> = {
   heapsnapshot: readHeapSnapshot,
-  hmat: undefined,
+  hmat: readHmat,
   pmat: readPmat,
 };
 
@@ -66,10 +67,7 @@ export async function readSnapshot(
 
 function readerFor(format: SnapshotFormat | null, file: string, head: Uint8Array): Reader {
   if (format === null) throw new SnapshotReadError(file, 0, EXPECTED, head.length === 0);
-  const reader = READERS[format];
-  if (!reader)
-    throw new SnapshotReadError(file, 0, `${EXPECTED}: this build cannot read .${format} yet`);
-  return reader;
+  return READERS[format];
 }
 
 function startsWith(head: Uint8Array, magic: string): boolean {
