@@ -33,8 +33,12 @@ const pending = new Promise(() => {});
 globalThis.foo = new SessionRecord("global");
 const me = new SessionRecord("cycle"); me.self = me;
 const privateCache = new Map([["k", new SessionRecord("private")]]);
+async function handle() { const local = new SessionRecord("async-local"); await pending; return local; }
+handle();
+const keys = [new SessionRecord("weak-key")];
+const weakMap = new WeakMap([[keys[0], new SessionRecord("weakmap-value")]]);
 function lookup(key) { return privateCache.get(key); }
-${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup, pending };
+${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup, pending, keys, weakMap };
 `;
 
 /** The SessionRecord whose tag is `tag`. */
@@ -141,6 +145,23 @@ for (const esm of [true, false]) {
         expect.stringMatching(/^a reaction to Promise @\d+$/),
         holding("pending"),
       ]);
+    });
+
+    it("names a suspended async function's local and the promise it awaits", () => {
+      const path = firstPath(identify(index, record(index, "async-local")));
+      expect(path[0]).toBe(`a local variable of the async function 'handle' (${file}:26)`);
+      expect(path[1]).toMatch(/^suspended, awaiting Promise @\d+$/);
+      expect(path[2]).toBe(holding("pending"));
+    });
+
+    it("names a WeakMap value through its key and its table", () => {
+      const texts = identify(index, record(index, "weakmap-value")).retainers.map((s) => s.text);
+      expect(texts).toContainEqual(
+        expect.stringMatching(/^a value in WeakMap @\d+ \(key SessionRecord @\d+\)$/),
+      );
+      expect(texts).toContainEqual(
+        expect.stringMatching(/^the value for key SessionRecord @\d+ in WeakMap @\d+$/),
+      );
     });
 
     it("names timers", () => {

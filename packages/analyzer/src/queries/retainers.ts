@@ -1,3 +1,4 @@
+import { parseEphemeron } from "../graph/edge-strength.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { EdgeStrength, type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
 import { closurePhrase, label, scriptName } from "./describe.js";
@@ -76,13 +77,23 @@ export function explainRetainer(index: HeapIndexes, source: number, edge: number
     return direct(`a GC root ${sourceName || kindOf(graph, source)}`, "root");
   }
 
+  if (kind === v.edge.internal && typeof name === "string" && name.includes(" pair in WeakMap ")) {
+    const entry = weakMapEntry(index, source, name, edge);
+    if (entry) return entry;
+  }
+  if (sourceName === "system / Context" && name === "extension") {
+    const awaiting = awaitingPromise(index, source, edge);
+    if (awaiting) return awaiting;
+  }
+  if (sourceName === "Generator" && name === "parameters_and_registers")
+    return direct(`the locals of ${asyncPhrase(graph, source)}`);
   if (sourceName === "system / Context") return contextVariable(index, source, edge);
   if (sourceName === "system / Cell" && name === "value") {
     const exported = moduleExport(index, source);
     if (exported) return { ...exported, edges: [...exported.edges, edge] };
   }
   if (graph.nodeKind[source] === v.array) {
-    const entry = collectionEntry(index, source, edge);
+    const entry = collectionEntry(index, source, edge) ?? asyncLocal(index, source, edge);
     if (entry) return entry;
   }
   if (sourceName === "system / PromiseReaction") {
@@ -294,6 +305,84 @@ function commonJsExport(
       holder: module,
       edges: [moduleEdge, edge],
       end: "module",
+    };
+  }
+  return null;
+}
+
+/**
+ * A WeakMap value: V8 links it from both the key and the table with an internal edge named
+ * "part of key (K @k) -> value (V @v) pair in WeakMap (table @t)"; it lives while both do.
+ */
+function weakMapEntry(
+  index: HeapIndexes,
+  source: number,
+  name: string,
+  edge: number,
+): Retainer | null {
+  const graph = index.graph;
+  const pair = parseEphemeron(name);
+  if (!pair) return null;
+  const key = index.nodeIndexOf(pair.keyId);
+  const table = index.nodeIndexOf(pair.tableId);
+  let weakMap = -1;
+  let tableEdge = -1;
+  if (table >= 0)
+    for (const [owner, e] of inrefsOf(index, table, true))
+      if (edgeNameOf(graph, e) === "table") {
+        weakMap = owner;
+        tableEdge = e;
+      }
+  const map = weakMap >= 0 ? label(graph, weakMap) : "a WeakMap";
+  const keyText = key >= 0 ? label(graph, key) : `@${pair.keyId}`;
+  if (source === table && weakMap >= 0)
+    return {
+      text: `a value in ${map} (key ${keyText})`,
+      holder: weakMap,
+      edges: [tableEdge, edge],
+    };
+  return { text: `the value for key ${keyText} in ${map}`, holder: source, edges: [edge] };
+}
+
+/** `the async function 'handle' (x.mjs:3)`, from a suspended async function's Generator. */
+function asyncPhrase(graph: HeapGraph, generator: number): string {
+  const fn = follow(graph, generator, "function");
+  return fn >= 0
+    ? closurePhrase(graph, fn).replace(/^the closure/, "the async function")
+    : "an async function";
+}
+
+/** A local of a suspended async function: a slot of its Generator's register file. */
+function asyncLocal(index: HeapIndexes, registers: number, edge: number): Retainer | null {
+  const graph = index.graph;
+  for (const [generator, e] of inrefsOf(index, registers, false)) {
+    if (edgeNameOf(graph, e) !== "parameters_and_registers") continue;
+    return {
+      text: `a local variable of ${asyncPhrase(graph, generator)}`,
+      holder: generator,
+      edges: [e, edge],
+    };
+  }
+  return null;
+}
+
+/**
+ * A suspended async function (its Generator) hangs off the scope of the closures `await` made,
+ * which are the reactions of the promise it awaits.
+ */
+function awaitingPromise(index: HeapIndexes, context: number, edge: number): Retainer | null {
+  const graph = index.graph;
+  const resume = closureOf(index, context);
+  if (resume < 0) return null;
+  for (const [reaction, reactionEdge] of inrefsOf(index, resume, false)) {
+    if (nameOf(graph, reaction) !== "system / PromiseReaction") continue;
+    const promise = promiseOf(index, reaction);
+    if (!promise) continue;
+    const step = promise.withEdge(reactionEdge);
+    return {
+      text: step.text.replace(/^a reaction to/, "suspended, awaiting"),
+      holder: step.holder,
+      edges: [...step.edges, findContextEdge(graph, resume), edge],
     };
   }
   return null;
