@@ -9,7 +9,7 @@ import {
   statSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LEAK_DUMPS, LeakedRecord } from "./heap/build-heap.js";
@@ -80,7 +80,15 @@ export interface BenchReport {
   date: string;
   scale: Scale;
   runs: number;
-  machine: { node: string; v8: string; platform: string; cpus: number; memory: number };
+  machine: {
+    node: string;
+    v8: string;
+    platform: string;
+    cpus: number;
+    memory: number;
+    /** 1-minute load average at the start and the end: a shared machine's other work shows here. */
+    loadAverage: [number, number];
+  };
   cacheDir: string;
   heap: {
     units: number;
@@ -88,12 +96,15 @@ export interface BenchReport {
     edges?: number;
     heapsnapshotBytes?: number;
     gzip6Bytes?: number;
+    /** The .heapsnapshot converted to .hmat: the same heap. */
     hmatBytes?: number;
+    /** The dumper's own dump, from another process running the same program. */
+    dumpHmatBytes?: number;
   };
   measurements: Record<MeasureId, MeasurementResult>;
   /**
    * What each tool that builds a dominator tree says the root retains: independent implementations
-   * over the same heap must agree (the .hmat figure comes from another dump of the same program).
+   * over the same heap (the .hmat is the .heapsnapshot converted) must agree.
    */
   rootRetainedSize: Partial<Record<MeasureId, number>>;
   ratios: RatioRow[];
@@ -106,6 +117,7 @@ const child = (name: string) => join(here, "child", `${name}.mjs`);
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => {});
+  const loadAtStart = loadavg()[0]!;
   const nodes = SCALES[options.scale];
   const units = unitsFor(nodes);
   const cacheDir = join(
@@ -199,16 +211,32 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     "memlab",
     "devtools",
     "heapmat-heapsnapshot",
+    "heapmat-hmat",
     "heapmat-reopen",
     "identify",
   ];
   const jsonMissing = needsJson.some((id) => wanted(id as MeasureId))
     ? await ensure(paths.heapsnapshot, "v8")
     : undefined;
+  // The .hmat of exactly the heap in the .heapsnapshot, made by the dumper's own converter, so that
+  // loads, file sizes and retained sizes compare like with like.
+  const convert = async (): Promise<string | undefined> => {
+    if (jsonMissing !== undefined) return jsonMissing;
+    const fresh =
+      existsSync(paths.converted) &&
+      statSync(paths.converted).mtimeMs >= statSync(paths.heapsnapshot).mtimeMs;
+    if (fresh) return undefined;
+    log(`converting ${paths.heapsnapshot} to .hmat`);
+    const { result } = await runChild({
+      script: binOf("@heapmat/dumper", "heapmat-dump"),
+      args: ["convert", paths.heapsnapshot, paths.converted],
+      resultFlag: false,
+      preload: child("peak-at-exit"),
+    });
+    return result.failed === undefined ? undefined : `heapmat-dump convert: ${result.failed}`;
+  };
   const hmatMissing =
-    wanted("heapmat-hmat") || wanted("leakreport")
-      ? await ensure(paths.hmat, "heapmat")
-      : undefined;
+    wanted("heapmat-hmat") || wanted("heapmat-reopen") ? await convert() : undefined;
 
   const load =
     (
@@ -240,12 +268,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   await measure(
     "heapmat-hmat",
     options.runs,
-    load("heapmat", paths.hmat, hmatMissing, [], profile("heapmat-hmat")),
+    load("heapmat", paths.converted, hmatMissing, [], profile("heapmat-hmat")),
   );
-  // The file heapmat's users would re-open: the .hmat once the analyzer reads it.
+  // The file heapmat's users would re-open: the .hmat once openSnapshot (which the index cache
+  // goes through) reads it.
   const [reopenFile, reopenMissing] =
-    measurements["heapmat-hmat"].status === "ok"
-      ? [paths.hmat, hmatMissing]
+    measurements["heapmat-hmat"].runs[0]?.reader === "openSnapshot"
+      ? [paths.converted, hmatMissing]
       : [paths.heapsnapshot, jsonMissing];
   await measure("heapmat-reopen", options.runs, async (run) => {
     if (run === 1) {
@@ -265,8 +294,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     1,
     load("heapmat", paths.heapsnapshot, jsonMissing, ["--identify", "100"]),
   );
-  // The leak program dumps with heapmat's dumper once the analyzer reads what it writes.
-  const leakFormat = measurements["heapmat-hmat"].status === "ok" ? "hmat" : "heapsnapshot";
+  // The leak program dumps with heapmat's dumper once openSnapshot reads what it writes.
+  const leakFormat =
+    measurements["heapmat-hmat"].runs[0]?.reader === "openSnapshot" ? "hmat" : "heapsnapshot";
   let series: string[] | string | undefined;
   await measure("leakreport", options.runs, async () => {
     series ??= await leakSeries(
@@ -281,7 +311,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     // Cold runs: no sidecar index caches left by an earlier run.
     for (const file of series) rmSync(`${file}.hmidx`, { force: true });
     const outcome = await runChild({
-      script: leakreportCli(),
+      script: binOf("@heapmat/leakreport", "heapmat-leakreport"),
       args: ["--json", ...series],
       nodeFlags: [...nodeFlags, ...profile("leakreport")],
       resultFlag: false,
@@ -316,6 +346,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       platform: `${process.platform}-${process.arch}`,
       cpus: cpus().length,
       memory: totalmem(),
+      loadAverage: [loadAtStart, loadavg()[0]!],
     },
     cacheDir,
     heap: {
@@ -325,7 +356,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         heapsnapshotBytes: statSync(paths.heapsnapshot).size,
         gzip6Bytes: await gzip6Size(paths.heapsnapshot),
       }),
-      ...(existsSync(paths.hmat) && { hmatBytes: statSync(paths.hmat).size }),
+      ...(existsSync(paths.converted) && { hmatBytes: statSync(paths.converted).size }),
+      ...(existsSync(paths.hmat) && { dumpHmatBytes: statSync(paths.hmat).size }),
     },
     measurements,
     rootRetainedSize: Object.fromEntries(
@@ -379,11 +411,12 @@ async function leakSeries(
   return files;
 }
 
-function leakreportCli(): string {
+/** The JS file behind a workspace package's bin. */
+function binOf(pkg: string, bin: string): string {
   const require = createRequire(import.meta.url);
-  const manifest = require.resolve("@heapmat/leakreport/package.json");
-  const { bin } = require(manifest) as { bin: Record<string, string> };
-  return join(dirname(manifest), bin["heapmat-leakreport"]!);
+  const manifest = require.resolve(`${pkg}/package.json`);
+  const { bin: bins } = require(manifest) as { bin: Record<string, string> };
+  return join(dirname(manifest), bins[bin]!);
 }
 
 /**

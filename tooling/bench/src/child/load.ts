@@ -56,11 +56,20 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
         rootRetainedSize: opened.indexes.retainedSize[opened.graph.rootIndex],
       };
     }
-    const graph = await phase("read", () => heapmat.openSnapshot(file)).catch((error) => {
-      // Until the analyzer reads .hmat, its JSON reader rejects the file at its first byte.
-      const notRead = file.endsWith(".hmat") && error?.offset === 0;
-      if (notRead) return `the analyzer does not read .hmat yet (${error.message})`;
-      throw error;
+    let reader = "openSnapshot";
+    const graph = await phase("read", async () => {
+      try {
+        return await heapmat.openSnapshot(file);
+      } catch (error) {
+        // openSnapshot sniffs the format; until it dispatches to the .hmat reader, it rejects the
+        // file at its first byte, and the reader is called directly when it is exported.
+        const notRead = file.endsWith(".hmat") && (error as { offset?: number })?.offset === 0;
+        if (!notRead) throw error;
+        if (!heapmat.readHmat)
+          return `the analyzer does not read .hmat yet (${(error as Error).message})`;
+        reader = "readHmat";
+        return heapmat.readHmat(file);
+      }
     });
     if (typeof graph === "string") return { unavailable: graph };
     if (!heapmat.indexHeap)
@@ -71,6 +80,7 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
     await phase("dominators", () => index.dominator);
     await phase("retained", () => index.retainedSize);
     const result: Record<string, unknown> = {
+      reader,
       nodes: graph.nodeCount,
       edges: graph.edgeCount,
       rootRetainedSize: index.retainedSize[graph.rootIndex],

@@ -56,7 +56,10 @@ export async function gzip6Size(file: string): Promise<number> {
 export function cachePaths(dir: string) {
   return {
     heapsnapshot: join(dir, "heap.heapsnapshot"),
+    /** The dumper's own dump of the program. */
     hmat: join(dir, "heap.hmat"),
+    /** heap.heapsnapshot converted by `heapmat-dump convert`: the very same heap. */
+    converted: join(dir, "heap.converted.hmat"),
     leakDir: (format: string) => join(dir, `leak-${format}`),
   };
 }

@@ -18,7 +18,7 @@ export function formatReport(report: BenchReport, color: boolean): string {
   lines.push(
     paint(
       "bold",
-      `heapmat bench · scale ${report.scale} · ${counts} · Node ${machine.node} · ${report.runs} run${report.runs === 1 ? "" : "s"} · ${machine.cpus} CPUs`,
+      `heapmat bench · scale ${report.scale} · ${counts} · Node ${machine.node} · ${report.runs} run${report.runs === 1 ? "" : "s"} · ${machine.cpus} CPUs · load ${machine.loadAverage.map((l) => l.toFixed(1)).join(" → ")}`,
     ),
   );
   const files = [
@@ -27,6 +27,7 @@ export function formatReport(report: BenchReport, color: boolean): string {
     heap.gzip6Bytes !== undefined && `gzip -6 ${formatBytes(heap.gzip6Bytes)}`,
     heap.hmatBytes !== undefined &&
       `.hmat ${formatBytes(heap.hmatBytes)} (${perNode(heap.hmatBytes, heap.nodes)} B/node)`,
+    heap.dumpHmatBytes !== undefined && `dumper's own .hmat ${formatBytes(heap.dumpHmatBytes)}`,
   ].filter(Boolean);
   if (files.length) lines.push(`files: ${files.join(" · ")}`);
   lines.push("");
@@ -66,11 +67,10 @@ export function formatReport(report: BenchReport, color: boolean): string {
 
   const retained = Object.entries(report.rootRetainedSize);
   if (retained.length > 1) {
-    const agree =
-      new Set(retained.filter(([id]) => id !== "heapmat-hmat").map(([, v]) => v)).size === 1;
+    const agree = new Set(retained.map(([, v]) => v)).size === 1;
     lines.push(
       "",
-      `root retained size: ${retained.map(([id, v]) => `${id} ${formatCount(v)}`).join(", ")}${agree ? "" : paint("red", " (the .heapsnapshot figures differ)")}`,
+      `root retained size: ${retained.map(([id, v]) => `${id} ${formatCount(v)}`).join(", ")}${agree ? "" : paint("red", " (they differ)")}`,
     );
   }
 

@@ -15,6 +15,8 @@ export async function loadDumper(): Promise<DumpFn | string> {
 
 export interface HeapmatAnalyzer {
   openSnapshot(file: string): Promise<HeapGraph>;
+  /** The .hmat reader itself, for when openSnapshot does not dispatch to it yet. */
+  readHmat: ((file: string) => Promise<HeapGraph>) | undefined;
   /** Opens with the sidecar index cache (computing and writing it on a miss), when it exists. */
   openIndexed:
     | ((file: string) => Promise<{ graph: HeapGraph; indexes: HeapIndexes; cache: string }>)
@@ -38,6 +40,13 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
   const render = core.renderIdentification as ((identification: unknown) => string) | undefined;
   return {
     openSnapshot: node.openSnapshot as HeapmatAnalyzer["openSnapshot"],
+    readHmat:
+      typeof core.readHmat === "function" && typeof node.fileSource === "function"
+        ? async (file) => {
+            const source = await (node.fileSource as (path: string) => Promise<unknown>)(file);
+            return (core.readHmat as (source: unknown) => Promise<HeapGraph>)(source);
+          }
+        : undefined,
     openIndexed:
       typeof node.openIndexed === "function"
         ? (node.openIndexed as HeapmatAnalyzer["openIndexed"])
