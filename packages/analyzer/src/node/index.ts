@@ -1,6 +1,5 @@
 // The thin Node layer: file I/O around the core readers, and a progress bar for CLIs.
-export { fileSource, openSnapshot } from "./open.js";
-export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";
+
 export {
   type IndexedSnapshot,
   indexCachePath,
@@ -9,3 +8,5 @@ export {
   saveIndexCache,
   snapshotCacheKey,
 } from "./cache.js";
+export { fileSource, openSnapshot } from "./open.js";
+export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";
