@@ -106,3 +106,28 @@ export function pmatString(details: PmatDetails, node: number): string | undefin
 export function pmatDetails(graph: HeapGraph): PmatDetails | undefined {
   return graph.info.extra?.pmat as PmatDetails | undefined;
 }
+
+/** An SV address as pmat prints it: `0x55efee189120`. */
+export function pmatAddress(address: number): string {
+  return `0x${address.toString(16)}`;
+}
+
+/**
+ * A node as pmat names it: `HASH(3)=My::Session at 0x55efee189120`, with `=strtab` after a root's
+ * address. `plain` gives pmat-leakreport's form, without package and root name:
+ * `HASH(3) at 0x55efee189120`. Undefined for graphs not read from a .pmat.
+ */
+export function pmatDescribe(graph: HeapGraph, node: number, plain = false): string | undefined {
+  const details = pmatDetails(graph);
+  if (!details?.desc) return undefined;
+  const address = graph.nodeId[node]!;
+  let text = graph.strings[details.desc[node]!]!;
+  if (!plain && details.blessed![node]) text += `=${graph.strings[graph.nodeName[node]!]}`;
+  text += ` at ${pmatAddress(address)}`;
+  const root =
+    plain || node === graph.rootIndex
+      ? undefined
+      : details.roots.find((r) => r.address === address);
+  if (root) text += `=${root.name}`;
+  return text;
+}

@@ -16,7 +16,14 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import { UNREACHABLE } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { fileSource, openSnapshot } from "../node/open.js";
-import { PMAT_FIRST_SV, type PmatDetails, pmatDetails, pmatString, readPmat } from "./pmat.js";
+import {
+  PMAT_FIRST_SV,
+  type PmatDetails,
+  pmatDescribe,
+  pmatDetails,
+  pmatString,
+  readPmat,
+} from "./pmat.js";
 import { type ByteSource, bytesSource, SnapshotReadError } from "./source.js";
 
 const STRENGTH_MARK: Record<string, string> = {
@@ -30,13 +37,10 @@ const STRENGTH_MARK: Record<string, string> = {
 class Heap {
   readonly details: PmatDetails;
   private readonly byAddress = new Map<number, number>();
-  private readonly rootNames = new Map<number, string>();
 
   constructor(readonly graph: HeapGraph) {
     this.details = pmatDetails(graph)!;
     for (let i = 1; i < graph.nodeCount; i++) this.byAddress.set(graph.nodeId[i]!, i);
-    for (const root of this.details.roots)
-      if (root.address) this.rootNames.set(root.address, root.name);
   }
 
   node(address: number): number {
@@ -47,12 +51,7 @@ class Heap {
 
   /** pmat's format_sv: `HASH(3)=My::Session at 0x55...=rootname`. */
   format(node: number): string {
-    const g = this.graph;
-    const d = this.details;
-    const blessed = d.blessed![node] ? `=${g.strings[g.nodeName[node]!]}` : "";
-    const address = g.nodeId[node]!;
-    const root = this.rootNames.get(address);
-    return `${g.strings[d.desc![node]!]}${blessed} at 0x${address.toString(16)}${root ? `=${root}` : ""}`;
+    return pmatDescribe(this.graph, node)!;
   }
 
   edges(node: number): { kind: string; name: string; target: number }[] {
@@ -376,7 +375,7 @@ function leakReport(graphs: HeapGraph[], onlyFirst: boolean): string[] {
   return [...candidates].map(([key, found]) => {
     const address = Number(key.split(":")[0]);
     const node = last.node(address);
-    return `LEAK[${found}] ${last.graph.strings[last.details.desc![node]!]} at 0x${address.toString(16)}`;
+    return `LEAK[${found}] ${pmatDescribe(last.graph, node, true)}`;
   });
 }
 

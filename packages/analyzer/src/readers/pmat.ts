@@ -12,6 +12,8 @@ export {
   PMAT_EDGE_KINDS,
   PMAT_KINDS,
   type PmatDetails,
+  pmatAddress,
+  pmatDescribe,
   pmatDetails,
   pmatString,
 } from "./pmat-details.js";
