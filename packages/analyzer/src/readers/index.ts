@@ -1,7 +1,15 @@
 export { readSnapshot, type SnapshotFormat, sniffFormat } from "./detect.js";
 export { readHeapSnapshot } from "./heapsnapshot.js";
 export { readHmat } from "./hmat.js";
-export { PMAT_KINDS, type PmatDetails, pmatDetails, pmatString, readPmat } from "./pmat.js";
+export {
+  PMAT_KINDS,
+  type PmatDetails,
+  pmatAddress,
+  pmatDescribe,
+  pmatDetails,
+  pmatString,
+  readPmat,
+} from "./pmat.js";
 export {
   type ByteSource,
   bytesSource,
