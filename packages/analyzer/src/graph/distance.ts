@@ -4,9 +4,10 @@ import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
 /**
  * Breadth-first hops from the root over strong edges, as DevTools counts them:
- * - the user roots (targets of the root's shortcut edges: the global objects) are explored first,
- *   so that anything user code can reach gets its distance, and so its shortest path, through them
- *   rather than through V8's or Node's internal roots; the rest follows from the root;
+ * - the user roots (the root's non-synthetic children: the global objects, which V8 links from the
+ *   root with shortcut edges) are explored first, so that anything user code can reach gets its
+ *   distance, and so its shortest path, through them rather than through V8's or Node's internal
+ *   roots; the rest follows from the root;
  * - a WeakMap value is reached only once both its key and its table are, one hop past the farther;
  * - links that V8 shares between unrelated objects are not followed: the descriptor slots of a
  *   `(map descriptors)` array (indexes 3, 6, 9...: shared between maps) and a NativeContext's
@@ -21,7 +22,6 @@ export function bfsDistances(
   const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex, nodeKind, nodeName } =
     graph;
   const internal = graph.edgeKinds.indexOf("internal");
-  const shortcut = graph.edgeKinds.indexOf("shortcut");
   const skips = sharedLinkSkips(graph);
   const distance = new Uint32Array(nodeCount).fill(UNREACHABLE);
   const queue = new Uint32Array(nodeCount);
@@ -51,10 +51,15 @@ export function bfsDistances(
     }
   };
 
+  // User roots, as DevTools picks them: the root's children that are not synthetic (V8 links
+  // the global objects from the root), and the synthetic "(Document DOM trees)" of browsers.
+  const synthetic = graph.nodeKinds.indexOf("synthetic");
+  const domTrees = graph.strings.indexOf("(Document DOM trees)");
   distance[rootIndex] = 0;
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++) {
     const target = edgeTarget[e]!;
-    if (edgeKind[e] !== shortcut || distance[target] !== UNREACHABLE) continue;
+    if (strength[e] !== EdgeStrength.strong || distance[target] !== UNREACHABLE) continue;
+    if (nodeKind[target] === synthetic && nodeName[target] !== domTrees) continue;
     distance[target] = 1;
     queue[tail++] = target;
   }

@@ -31,8 +31,8 @@ export interface HeapIndexes {
   readonly edgeStrength: Uint8Array;
   readonly inrefs: Inrefs;
   /**
-   * BFS hops from the root over strong edges, the user roots (the root's shortcut targets: the
-   * global objects) explored first, as DevTools does; UNREACHABLE when not reachable. Every node at
+   * BFS hops from the root over strong edges, the user roots (the root's non-synthetic children:
+   * the global objects) explored first, as DevTools does; UNREACHABLE when not reachable. Every node at
    * distance d > 0 has a strong referrer at distance d - 1.
    */
   readonly distance: Uint32Array;
