@@ -94,7 +94,13 @@ export function typeName(graph: HeapGraph, node: number): string {
   const name = nameOf(graph, node);
   if (isString(graph, node)) return quote(stringValue(graph, node, 64));
   if (kind === v.closure) return `closure '${functionName(graph, node)}'`;
-  if (kind === v.object && name === "Object") return shapeOf(graph, node);
+  if (kind === v.object && name === "Object") {
+    // A class's prototype object: name it after the class, as code does.
+    const ctor = follow(graph, node, "constructor");
+    if (ctor >= 0 && graph.nodeKind[ctor] === v.closure && nameOf(graph, ctor))
+      return `${nameOf(graph, ctor)}.prototype`;
+    return shapeOf(graph, node);
+  }
   if (name) return name;
   return `(${kindOf(graph, node)})`;
 }

@@ -152,6 +152,12 @@ export function parseFilters(expression: string): Filter[] {
     if (/^\s*$/.test(expression.slice(at))) break;
     word.lastIndex = at;
     const match = word.exec(expression);
+    if (!match) {
+      const bare = /\s*[a-zA-Z]+\s*(?:!=|>=|<=|=|~|>|<)\s*$/y;
+      bare.lastIndex = at;
+      if (bare.test(expression))
+        throw new FilterSyntaxError(expression, expression.length, "a value after the operator");
+    }
     if (!match)
       throw new FilterSyntaxError(
         expression,

@@ -1,3 +1,4 @@
+import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { EdgeStrength, UNREACHABLE } from "../graph/heap-index.js";
 import { describe } from "./describe.js";
@@ -8,6 +9,7 @@ import {
   type Retainer,
   rawRetainer,
 } from "./retainers.js";
+import { isSystem } from "./vocabulary.js";
 
 export interface IdentifyOptions {
   /** Steps from the object towards the roots before stopping (default 12). */
@@ -187,15 +189,18 @@ export function retainersOf(
     }
     if (level > UNREACHABLE) break;
   }
-  out.sort((a, b) => d[a.holder]! - d[b.holder]! || rank(a) - rank(b));
+  const order = (r: Retainer) => rank(graph, r);
+  out.sort((a, b) => order(a) - order(b) || d[a.holder]! - d[b.holder]!);
   const list = out.slice(0, limit);
   return { list, more: out.length - list.length + (n - examined) };
 }
 
-// Among equally near retainers, the ones a programmer wrote come first, GC roots last.
-function rank(retainer: Retainer): number {
-  if (!retainer.end) return 0;
-  return retainer.end === "root" ? 2 : 1;
+// What a programmer wrote comes first: code-level steps, then V8's internal holders that no rule
+// could name (hidden classes, code caches), then GC root categories. Distance orders each group.
+function rank(graph: HeapGraph, retainer: Retainer): number {
+  if (retainer.end === "root") return 2;
+  if (!retainer.end && isSystem(graph, retainer.holder)) return 1;
+  return 0;
 }
 
 function markName(n: number): string {

@@ -61,6 +61,7 @@ group("describe and show", () => {
     expect(row).toBeGreaterThanOrEqual(0);
     const shapes = find(a, parseFilters("constructor=Object")).map((node) => label(a.graph, node));
     expect(shapes).toContainEqual(expect.stringMatching(/^\{row\} @\d+$/));
+    expect(shapes).toContainEqual(expect.stringMatching(/^Leak\.prototype @\d+$/));
   });
 
   it("shows a closure's location and an object's allocation stack", () => {
@@ -126,6 +127,9 @@ group("find", () => {
     expect(() => parseFilters("size>lots")).toThrow(/at character 6: expected a size/);
     expect(() => parseFilters("string~/[/")).toThrow(/expected a valid regular expression/);
     expect(() => parseFilters("kind>3")).toThrow(/expected = or != after "kind"/);
+    expect(() => parseFilters("size>1 closure=")).toThrow(
+      /at character 16: expected a value after/,
+    );
   });
 });
 
