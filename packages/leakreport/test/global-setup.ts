@@ -21,7 +21,7 @@ export const LEAKS = [
   "buffers",
   "callback-table",
 ];
-export const CONTROLS = ["lru-control", "flat-cache-control"];
+export const CONTROLS = ["lru-control", "flat-cache-control", "pool-control"];
 /** Programs run again with V8's allocation tracking, for allocation stacks. */
 export const TRACKED = ["map-cache", "callback-table", "listeners"];
 

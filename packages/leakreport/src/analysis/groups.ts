@@ -34,8 +34,6 @@ export interface Grouping {
 
 interface Draft {
   tops: number[];
-  /** The objects that hold the tops: the first object a programmer made above each. */
-  holders: Set<number>;
   /** Tops of string structures held in the same place (a Map's keys): part of these entries. */
   folded: number[];
   holder: string;
@@ -54,16 +52,15 @@ export function groupStructures(input: GroupingInput): Grouping {
   const drafts = new Map<string, Draft>();
   for (const top of structures.tops) {
     const name = className(graph, top);
-    const { shape: holder, node: holderNode } = holderOf(indexes, top);
+    const holder = holderShape(indexes, top);
     const site = allocationSite(graph, top);
     const key = `${name}\u0000${site}\u0000${holder}`;
     let draft = drafts.get(key);
     if (!draft) {
-      draft = { tops: [], holders: new Set(), folded: [], holder, site, name };
+      draft = { tops: [], folded: [], holder, site, name };
       drafts.set(key, draft);
     }
     draft.tops.push(top);
-    draft.holders.add(holderNode);
   }
   const merged = mergeStringsIntoSiblings([...drafts.values()]);
 
@@ -91,7 +88,7 @@ export function groupStructures(input: GroupingInput): Grouping {
   }
 
   const n = dumps.length;
-  const settled = holdsOldMembers(input, merged);
+  const growing = keepsGrowing(input, merged);
   const groups: LeakGroup[] = [];
   const flatTops = new Set<number>();
   merged.forEach((draft, g) => {
@@ -110,7 +107,7 @@ export function groupStructures(input: GroupingInput): Grouping {
       populationKey(kind, graph.strings[graph.nodeName[representative]!]!),
     );
     const stopped = !input.onefile && perDump[n - 2] === 0;
-    if (!input.keepFlat && (stopped || !settled[g])) {
+    if (!input.keepFlat && (stopped || !growing[g])) {
       for (const top of [...draft.tops, ...draft.folded]) flatTops.add(top);
       return;
     }
@@ -144,32 +141,71 @@ function rank(group: LeakGroup): number {
   return group.retainedSize * (0.5 + 0.5 * group.steadiness);
 }
 
+/** A group grows when its class gained at least this share of the objects that are new to it. */
+const MIN_NET_GROWTH = 0.5;
+
 /**
- * Per draft: false when it looks like a bounded cache that turns over. Its holders were in the
- * first dump, yet none of the objects of its class that they hold now was: everything they held
- * then has been let go. A leak keeps its oldest entries. Needs only ids from the first dump.
+ * Per draft: does its class really grow, or does a bounded container replace old objects with new
+ * ones (an LRU turning over, a fixed pool)? Growth is counted from the first dump to the last. With
+ * names in the first dump, exactly; with ids, kinds and sizes only, as the class's objects new since
+ * the first dump minus the objects of the first dump, of the same kind and size, that are gone since:
+ * the most that can have been replaced. A leak adds without taking away.
  */
-function holdsOldMembers(input: GroupingInput, drafts: Draft[]): boolean[] {
+function keepsGrowing(input: GroupingInput, drafts: Draft[]): boolean[] {
   const { indexes, dumps, kindCodes } = input;
-  const { graph } = indexes;
-  const first = dumps[0]!.keys;
-  const inFirst = (node: number) =>
-    indexOfKey(first, objectKey(graph.nodeId[node]!, kindCodes[graph.nodeKind[node]!]!)) >= 0;
+  const { graph, distance } = indexes;
+  const first = dumps[0]!;
+  const last = dumps.at(-1)!;
   const kindCount = graph.nodeKinds.length;
+  const keyOf = (node: number) => objectKey(graph.nodeId[node]!, kindCodes[graph.nodeKind[node]!]!);
+  const classOf = (node: number) => graph.nodeName[node]! * kindCount + graph.nodeKind[node]!;
+
   const draftsOfClass = new Map<number, number[]>();
-  const settled = drafts.map((draft) => ![...draft.holders].some(inFirst));
   drafts.forEach((draft, g) => {
-    const top = draft.tops[0]!;
-    const slot = graph.nodeName[top]! * kindCount + graph.nodeKind[top]!;
+    const slot = classOf(draft.tops[0]!);
     draftsOfClass.set(slot, [...(draftsOfClass.get(slot) ?? []), g]);
   });
+  const now = drafts.map(() => 0);
+  const fresh = drafts.map(() => 0);
+  const shapes = new Map<number, Set<number>>(); // kind code + size -> drafts
   for (let i = 0; i < graph.nodeCount; i++) {
-    const list = draftsOfClass.get(graph.nodeName[i]! * kindCount + graph.nodeKind[i]!);
-    if (!list || indexes.distance[i] === UNREACHABLE || !inFirst(i)) continue;
-    const holder = holderOf(indexes, i).node;
-    for (const g of list) if (drafts[g]!.holders.has(holder)) settled[g] = true;
+    const list = draftsOfClass.get(classOf(i));
+    if (!list || distance[i] === UNREACHABLE) continue;
+    const key = keyOf(i);
+    const isNew = indexOfKey(first.keys, key) < 0;
+    const shape = graph.nodeSelfSize[i]! * 64 + kindCodes[graph.nodeKind[i]!]!;
+    for (const g of list) {
+      now[g]!++;
+      if (!isNew) continue;
+      fresh[g]!++;
+      let set = shapes.get(shape);
+      if (!set) {
+        set = new Set();
+        shapes.set(shape, set);
+      }
+      set.add(g);
+    }
   }
-  return settled;
+
+  const before = drafts.map(() => 0);
+  if (first.population) {
+    drafts.forEach((draft, g) => {
+      const top = draft.tops[0]!;
+      const key = populationKey(kindName(graph, top), graph.strings[graph.nodeName[top]!]!);
+      before[g] = first.population!.get(key)?.count ?? 0;
+    });
+    return drafts.map((_, g) => now[g]! - before[g]! >= MIN_NET_GROWTH * fresh[g]!);
+  }
+  const gone = drafts.map(() => 0);
+  if (first.sizes) {
+    for (let k = 0; k < first.keys.length; k++) {
+      const key = first.keys[k]!;
+      const set = shapes.get(first.sizes[k]! * 64 + (key % 64));
+      if (!set || indexOfKey(last.keys, key) >= 0) continue;
+      for (const g of set) gone[g]!++;
+    }
+  }
+  return drafts.map((_, g) => fresh[g]! - gone[g]! >= MIN_NET_GROWTH * fresh[g]!);
 }
 
 function populationOf(dumps: readonly DumpDigest[], key: string): number[] | null {
@@ -182,19 +218,19 @@ function populationOf(dumps: readonly DumpDigest[], key: string): number[] | nul
 }
 
 /**
- * What holds `top`: the first object a programmer made on its dominator chain, and the shape of
- * the chain up to it (the classes on the way), which groups structures held the same way.
+ * How `top` is held: the classes on its dominator chain up to the first object a programmer made.
+ * Structures held the same way group together.
  */
-function holderOf(indexes: HeapIndexes, top: number): { node: number; shape: string } {
+function holderShape(indexes: HeapIndexes, top: number): string {
   const { graph, dominator } = indexes;
   const names: string[] = [];
   let at = dominator[top]!;
-  for (let hop = 0; at !== graph.rootIndex; hop++) {
-    if (hop < HOLDER_HOPS) names.push(className(graph, at));
+  for (let hop = 0; hop < HOLDER_HOPS && at !== graph.rootIndex; hop++) {
+    names.push(className(graph, at));
     if (!isInternal(graph, at)) break;
     at = dominator[at]!;
   }
-  return { node: at, shape: names.join(" < ") };
+  return names.join(" < ");
 }
 
 /**

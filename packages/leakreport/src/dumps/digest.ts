@@ -9,6 +9,8 @@ export interface DumpDigest {
   nodeCount: number;
   /** Sorted object keys (id and kind), see `objectKey`. */
   keys: Float64Array;
+  /** Self size of each key's object, or null when the dump was read without sizes. */
+  sizes: Float64Array | null;
   /** Highest V8 heap object id (0 when ids carry no order, as Perl addresses). */
   maxId: number;
   /** Objects and bytes per population key, or null when the dump was read without names. */
@@ -36,7 +38,7 @@ export class KindTable {
 
 export function digest(graph: HeapGraph, file: string, kinds: KindTable): DumpDigest {
   const codes = kinds.codes(graph);
-  const { nodeCount, nodeId, nodeKind } = graph;
+  const { nodeCount, nodeId, nodeKind, nodeSelfSize } = graph;
   const keys = new Float64Array(nodeCount);
   // V8 hands out odd ids to heap objects in increasing order; embedder objects get even ids of
   // their own. Perl addresses have no order at all.
@@ -47,12 +49,19 @@ export function digest(graph: HeapGraph, file: string, kinds: KindTable): DumpDi
     keys[i] = objectKey(id, codes[nodeKind[i]!]!);
     if (ordered && id % 2 === 1 && id > maxId) maxId = id;
   }
-  keys.sort();
+  // Sort the keys and carry the sizes along: sort node indexes by key once.
+  const order = Uint32Array.from({ length: nodeCount }, (_, i) => i).sort(
+    (a, b) => keys[a]! - keys[b]!,
+  );
+  const sorted = Float64Array.from(order, (i) => keys[i]!);
+  const sizes =
+    nodeSelfSize.length >= nodeCount ? Float64Array.from(order, (i) => nodeSelfSize[i]!) : null;
   return {
     file,
     info: graph.info,
     nodeCount,
-    keys,
+    keys: sorted,
+    sizes,
     maxId,
     population: population(graph),
   };
