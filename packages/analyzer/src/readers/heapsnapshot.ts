@@ -431,7 +431,7 @@ class HeapSnapshotParser {
         let j = i + 1;
         for (; j < to; j++) {
           d = b[j]! - 48;
-          if (d < 0 || d > 9) break;
+          if (d >>> 0 > 9) break;
           v = v * 10 + d;
         }
         if (j === to) break;
@@ -448,8 +448,14 @@ class HeapSnapshotParser {
           edgeTotal += v;
         } else if (f === fTrace) nodeTraceId![n] = v;
         else if (f === fDetached) nodeDetachedness![n] = v;
-        i = j;
-        afterValue = true;
+        // The comma that usually follows is taken here, saving a turn of the loop.
+        if (b[j] === 0x2c) {
+          i = j + 1;
+          afterValue = false;
+        } else {
+          i = j;
+          afterValue = true;
+        }
         parsed++;
         if (++f === F) {
           f = 0;
@@ -494,7 +500,7 @@ class HeapSnapshotParser {
         let j = i + 1;
         for (; j < to; j++) {
           d = b[j]! - 48;
-          if (d < 0 || d > 9) break;
+          if (d >>> 0 > 9) break;
           v = v * 10 + d;
         }
         if (j === to) break;
@@ -507,8 +513,14 @@ class HeapSnapshotParser {
           if (target !== Math.floor(target)) break;
           edgeTarget[e] = target;
         }
-        i = j;
-        afterValue = true;
+        // The comma that usually follows is taken here, saving a turn of the loop.
+        if (b[j] === 0x2c) {
+          i = j + 1;
+          afterValue = false;
+        } else {
+          i = j;
+          afterValue = true;
+        }
         parsed++;
         if (++f === E) {
           f = 0;
