@@ -1,6 +1,6 @@
 import { parseEphemeron } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
-import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
+import { EdgeStrength, UNREACHABLE } from "./heap-index.js";
 
 /**
  * Breadth-first hops from the root over strong edges, as DevTools counts them:
@@ -17,7 +17,6 @@ export function bfsDistances(
   graph: HeapGraph,
   strength: Uint8Array,
   ephemeronNames: Uint8Array | null,
-  inrefs: () => Inrefs,
 ): Uint32Array {
   const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex, nodeKind, nodeName } =
     graph;
@@ -26,6 +25,19 @@ export function bfsDistances(
   const distance = new Uint32Array(nodeCount).fill(UNREACHABLE);
   const queue = new Uint32Array(nodeCount);
   let tail = 0;
+
+  // For a WeakMap edge from the key (or the table), whether the table (or the key) is reached.
+  // Both partners have such an edge to the value, so they are found among those edges' sources.
+  let pairSources: Map<number, number> | null = null;
+  const partnerReached = (node: number, edge: number) => {
+    const pair = parseEphemeron(graph.strings[edgeName[edge]!]!);
+    if (pair === null) return true;
+    pairSources ??= ephemeronSources(graph, ephemeronNames!, internal);
+    const partner = pairSources.get(
+      graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId,
+    );
+    return partner === undefined || distance[partner] !== UNREACHABLE;
+  };
 
   const explore = (head: number) => {
     while (head < tail) {
@@ -42,7 +54,7 @@ export function bfsDistances(
           ephemeronNames !== null &&
           edgeKind[e] === internal &&
           ephemeronNames[edgeName[e]!] === 1 &&
-          !partnerReached(graph, node, e, distance, inrefs())
+          !partnerReached(node, e)
         )
           continue;
         distance[target] = next;
@@ -70,28 +82,17 @@ export function bfsDistances(
   return distance;
 }
 
-/**
- * For a WeakMap edge from the key (or the table) to a value, whether the table (or the key) is
- * reached. The partner is found among the value's referrers (its edge names the same pair), so no
- * id lookup is needed.
- */
-function partnerReached(
-  graph: HeapGraph,
-  node: number,
-  edge: number,
-  distance: Uint32Array,
-  inrefs: Inrefs,
-): boolean {
-  const pair = parseEphemeron(graph.strings[graph.edgeName[edge]!]!);
-  if (pair === null) return true;
-  const partnerId = graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId;
-  const value = graph.edgeTarget[edge]!;
-  const { firstInref, inrefSource } = inrefs;
-  for (let r = firstInref[value]!; r < firstInref[value + 1]!; r++) {
-    const source = inrefSource[r]!;
-    if (graph.nodeId[source] === partnerId) return distance[source] !== UNREACHABLE;
-  }
-  return true; // the partner is not in the snapshot: nothing to wait for
+/** Object id -> node, for the nodes that have a WeakMap bookkeeping edge (keys and tables). */
+function ephemeronSources(graph: HeapGraph, names: Uint8Array, internal: number) {
+  const { nodeCount, firstEdge, edgeKind, edgeName, nodeId } = graph;
+  const sources = new Map<number, number>();
+  for (let node = 0; node < nodeCount; node++)
+    for (let e = firstEdge[node]!; e < firstEdge[node + 1]!; e++)
+      if (edgeKind[e] === internal && names[edgeName[e]!] === 1) {
+        sources.set(nodeId[node]!, node);
+        break;
+      }
+  return sources;
 }
 
 const DESCRIPTORS = 1;

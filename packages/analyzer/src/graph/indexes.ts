@@ -49,12 +49,7 @@ class LazyIndexes implements HeapIndexes {
   }
 
   get distance(): Uint32Array {
-    this.#distance ??= bfsDistances(
-      this.graph,
-      this.edgeStrength,
-      ephemeronNameFlags(this.graph),
-      () => this.inrefs,
-    );
+    this.#distance ??= bfsDistances(this.graph, this.edgeStrength, ephemeronNameFlags(this.graph));
     return this.#distance;
   }
 
