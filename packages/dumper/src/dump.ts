@@ -206,7 +206,8 @@ function dumpInWorker(
   start: number,
 ): Promise<DumpResult> {
   return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(file, { workerData: { path, options } });
+    // No preloads in our worker: it must not install triggers of its own.
+    const worker = new Worker(file, { workerData: { path, options }, execArgv: [] });
     let blockedMs = 0;
     let settled = false;
     const settle = (error: Error | null, result?: DumpResult) => {

@@ -12,7 +12,7 @@ import {
 } from "./format.js";
 import { type EdgeContext, indexKinds } from "./format-columns.js";
 import { MsgPackWriter } from "./msgpack.js";
-import type { V8JsonHandler } from "./v8-parser.js";
+import { InvalidSnapshot, type V8JsonHandler } from "./v8-parser.js";
 
 export interface HmatWriterOptions {
   /** The metadata record (FORMAT.md, `info`). */
@@ -29,6 +29,9 @@ interface V8Snapshot {
   meta: Record<string, unknown> & { node_fields: string[]; node_types: [string[]] };
   node_count?: number;
 }
+
+const VALUE = 1;
+const KEEP = 2;
 
 /** Counts of what a writer produced. */
 export interface HmatTotals {
@@ -62,8 +65,9 @@ export class HmatWriter implements V8JsonHandler {
   private ownerLeft = 0;
   private readonly owners = new Uint32Array(ROWS_PER_BLOCK);
 
-  // Redaction: string indexes that name string values.
-  private redactSet = new Uint8Array(0);
+  // Redaction: per string index, VALUE when it is a string's content, KEEP when it also names
+  // a property, a constructor, a function... (those stay readable).
+  private stringUse = new Uint8Array(0);
   private stringKinds = new Uint8Array(0);
   private seenNodes = false;
 
@@ -125,6 +129,13 @@ export class HmatWriter implements V8JsonHandler {
 
   value(key: string, value: unknown): void {
     if (key === "snapshot") {
+      const meta = (value as Partial<V8Snapshot> | null)?.meta;
+      const layouts = ["node_fields", "node_types", "edge_fields", "edge_types"];
+      if (
+        !meta ||
+        !layouts.every((k) => Array.isArray(meta[k]) && (meta[k] as unknown[]).length > 0)
+      )
+        throw new InvalidSnapshot(`a "snapshot" header whose meta has ${layouts.join(", ")}`);
       this.snapshot = value as V8Snapshot;
       this.nodeFieldCount = this.snapshot.meta.node_fields.length;
       // Node kinds whose names are string values: redacted when asked.
@@ -142,7 +153,7 @@ export class HmatWriter implements V8JsonHandler {
   string(value: string): void {
     const index = this.totals.strings++;
     let entry: unknown = value;
-    if (this.options.redact && (!this.seenNodes || this.redactSet[index] === 1))
+    if (this.options.redact && (!this.seenNodes || this.stringUse[index] === VALUE))
       entry = value.length;
     else if (this.options.maxString !== undefined && value.length > this.options.maxString)
       entry = [value.slice(0, this.options.maxString), value.length];
@@ -184,6 +195,7 @@ export class HmatWriter implements V8JsonHandler {
         name: this.fields.indexOf("name_or_index"),
         indexKind: indexKinds(edgeTypes),
       };
+      if (this.options.redact) this.noteEdgeNames(rows, edges);
     }
     const flat = this.rows;
     this.section(TABLES[table]!.section, (m) =>
@@ -211,16 +223,28 @@ export class HmatWriter implements V8JsonHandler {
     }
     for (let r = 0, o = 0; r < rows; r++, o += this.width) {
       this.edgeCounts[base + r] = edgeCount >= 0 ? this.rows[o + edgeCount]! : 0;
-      if (this.options.redact && this.stringKinds[this.rows[o + type]!] === 1) {
-        const s = this.rows[o + name]!;
-        if (s >= this.redactSet.length) {
-          const grown = new Uint8Array(Math.max(s + 1, this.redactSet.length * 2, 1024));
-          grown.set(this.redactSet);
-          this.redactSet = grown;
-        }
-        this.redactSet[s] = 1;
-      }
+      if (this.options.redact)
+        this.useString(
+          this.rows[o + name]!,
+          this.stringKinds[this.rows[o + type]!] === 1 ? VALUE : KEEP,
+        );
     }
+  }
+
+  /** Edges named by a string (properties, internals) keep that string readable. */
+  private noteEdgeNames(rows: number, edges: EdgeContext): void {
+    for (let r = 0, o = 0; r < rows; r++, o += this.width)
+      if (edges.indexKind[this.rows[o + edges.type]!] !== 1)
+        this.useString(this.rows[o + edges.name]!, KEEP);
+  }
+
+  private useString(index: number, use: number): void {
+    if (index >= this.stringUse.length) {
+      const grown = new Uint8Array(Math.max(index + 1, this.stringUse.length * 2, 1024));
+      grown.set(this.stringUse);
+      this.stringUse = grown;
+    }
+    this.stringUse[index]! |= use;
   }
 
   /** The owning node index of each of the next `rows` edges. */

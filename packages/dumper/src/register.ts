@@ -1,6 +1,7 @@
 // Preload entry: `node --import @heapmat/dumper/register app.mjs` or `--require`.
 // Configured by HEAPMAT_DUMPER; see README.md. Never throws into the host.
 import * as v8 from "node:v8";
+import { isMainThread } from "node:worker_threads";
 import { dump, dumpSync } from "./dump.js";
 import { type DumperOptions, parseOptions, type Trigger } from "./options.js";
 import { trackAllocations } from "./profiler.js";
@@ -13,7 +14,21 @@ const warn = (message: string) => {
   } catch {}
 };
 
-function install(trigger: Trigger, state: { crashed: boolean }): void {
+interface State {
+  /** An uncaught exception or an early exit dump already wrote the last dump. */
+  done: boolean;
+  exitDump: boolean;
+}
+
+function exitDump(state: State): void {
+  if (state.done) return;
+  state.done = true;
+  try {
+    dumpSync(undefined, { reason: "exit" });
+  } catch {}
+}
+
+function install(trigger: Trigger, state: State): void {
   switch (trigger.kind) {
     case "signal":
       // The handler stays installed: every signal gives a dump (concurrent ones coalesce).
@@ -27,17 +42,14 @@ function install(trigger: Trigger, state: { crashed: boolean }): void {
       }, trigger.ms).unref();
       break;
     case "exit":
-      process.on("exit", () => {
-        if (state.crashed) return;
-        try {
-          dumpSync(undefined, { reason: "exit" });
-        } catch {}
-      });
+      state.exitDump = true;
+      process.on("exit", () => exitDump(state));
       break;
     case "uncaught":
       // The monitor runs before Node's default handling, which then crashes as usual.
       process.on("uncaughtExceptionMonitor", () => {
-        state.crashed = true;
+        if (state.done) return;
+        state.done = true;
         try {
           dumpSync(undefined, { reason: "uncaught" });
         } catch {}
@@ -64,9 +76,10 @@ function register(options: DumperOptions): void {
     ...(options.label !== undefined && { label: options.label }),
     ...(options.force && { force: true }),
   });
-  if (options.trackAllocations) trackAllocations();
-  const state = { crashed: false };
+  const state: State = { done: false, exitDump: false };
   for (const trigger of options.triggers) install(trigger, state);
+  // When tracking must stop for the process to exit, take the exit dump first, with the stacks.
+  if (options.trackAllocations) trackAllocations(() => state.exitDump && exitDump(state));
   if (options.stats) {
     watch({
       path: options.stats,
@@ -75,10 +88,15 @@ function register(options: DumperOptions): void {
   }
 }
 
-try {
-  const { options, warnings } = parseOptions(process.env.HEAPMAT_DUMPER ?? "");
-  for (const w of warnings) warn(`HEAPMAT_DUMPER: ${w}`);
-  register(options);
-} catch (error) {
-  warn(`could not start: ${(error as Error).message}`);
+// Preloads also run in worker threads (ours included): only the main thread installs triggers.
+if (isMainThread) start();
+
+function start(): void {
+  try {
+    const { options, warnings } = parseOptions(process.env.HEAPMAT_DUMPER ?? "");
+    for (const w of warnings) warn(`HEAPMAT_DUMPER: ${w}`);
+    register(options);
+  } catch (error) {
+    warn(`could not start: ${(error as Error).message}`);
+  }
 }

@@ -24,6 +24,13 @@ export class V8JsonError extends Error {
   }
 }
 
+/** Thrown by a handler when a member's content is not what a V8 snapshot has there. */
+export class InvalidSnapshot extends Error {
+  constructor(readonly expected: string) {
+    super(`expected ${expected}`);
+  }
+}
+
 enum State {
   Start,
   BeforeKey,
@@ -326,7 +333,12 @@ export class V8JsonParser {
     } catch {
       this.fail(at, `a JSON value for "${this.key}"`);
     }
-    this.handler.value(this.key, value);
+    try {
+      this.handler.value(this.key, value);
+    } catch (error) {
+      if (error instanceof InvalidSnapshot) this.fail(at, error.expected);
+      throw error;
+    }
     this.state = State.BeforeKey;
   }
 }
