@@ -30,17 +30,18 @@ export function groupByNode(
   return { first, order };
 }
 
-/** Address -> node index, open addressing on typed arrays (addresses are up to 48 bits). */
+/**
+ * Address -> node index, open addressing on one typed array: each slot holds the address and the
+ * node index side by side, so a lookup touches one cache line. Address 0 marks an empty slot.
+ */
 export class AddressIndex {
-  private readonly keys: Float64Array;
-  private readonly values: Int32Array;
+  private readonly table: Float64Array;
   private readonly mask: number;
 
   constructor(count: number) {
     let size = 16;
     while (size < count * 2) size *= 2;
-    this.keys = new Float64Array(size);
-    this.values = new Int32Array(size).fill(-1);
+    this.table = new Float64Array(size * 2);
     this.mask = size - 1;
   }
 
@@ -53,17 +54,21 @@ export class AddressIndex {
 
   set(address: number, value: number): void {
     if (address === 0) return;
+    const table = this.table;
     let i = this.slot(address);
-    while (this.values[i] !== -1 && this.keys[i] !== address) i = (i + 1) & this.mask;
-    this.keys[i] = address;
-    this.values[i] = value;
+    while (table[2 * i] !== 0 && table[2 * i] !== address) i = (i + 1) & this.mask;
+    table[2 * i] = address;
+    table[2 * i + 1] = value;
   }
 
+  /** The node index at `address`, or -1. */
   get(address: number): number {
+    const table = this.table;
     let i = this.slot(address);
     for (;;) {
-      const v = this.values[i]!;
-      if (v === -1 || this.keys[i] === address) return v;
+      const key = table[2 * i]!;
+      if (key === address) return table[2 * i + 1]!;
+      if (key === 0) return -1;
       i = (i + 1) & this.mask;
     }
   }

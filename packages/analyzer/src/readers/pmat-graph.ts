@@ -50,7 +50,6 @@ class Builder {
   private readonly index: AddressIndex;
   private readonly kind: Uint8Array;
   private readonly ptrStart: Uint32Array;
-  private readonly ptrs: Float64Array;
   private readonly keys: Uint32Array;
   /** For PAD / PADNAMES nodes: the CODE node they belong to, else -1. */
   private readonly padCv: Int32Array;
@@ -60,6 +59,7 @@ class Builder {
   private readonly codePadnames: number[] = [];
   private readonly protosub: Map<number, number> = new Map();
   private readonly hasMagic: Uint8Array;
+  private readonly targets: Int32Array;
 
   private readonly edgeKind = u8();
   private readonly edgeName = u32();
@@ -75,7 +75,6 @@ class Builder {
     this.nodeCount = n + FIRST_SV;
     heap.ptrStart.push(heap.ptrs.length);
     this.ptrStart = heap.ptrStart.data;
-    this.ptrs = heap.ptrs.data;
     this.keys = heap.keys.data;
     this.valueNames = new Int32Array(heap.strings.length).fill(-1);
     this.index = new AddressIndex(this.nodeCount);
@@ -95,6 +94,10 @@ class Builder {
       const node = index.get(magicSv[m]!);
       if (node >= 0) this.hasMagic[node] = 1;
     }
+    // Every pointer in the pool, resolved once to a node index (-1: null or dangling).
+    this.targets = new Int32Array(heap.ptrs.length);
+    const ptrs = heap.ptrs.data;
+    for (let p = 0; p < this.targets.length; p++) this.targets[p] = this.at(ptrs[p]!);
     this.fixupCode();
   }
 
@@ -127,7 +130,7 @@ class Builder {
   private slot(node: number, offset: number): number {
     const s = node - FIRST_SV;
     const p = this.ptrStart[s]! + offset;
-    return p < this.ptrStart[s + 1]! ? this.at(this.ptrs[p]!) : -1;
+    return p < this.ptrStart[s + 1]! ? this.targets[p]! : -1;
   }
 
   private ptrCount(node: number): number {
@@ -374,7 +377,7 @@ class Builder {
       const stashName = heap.strings[heap.aux.data[stash - FIRST_SV]!]!;
       const s = stash - FIRST_SV;
       for (let p = this.ptrStart[s]! + 5; p < this.ptrStart[s + 1]!; p++) {
-        const value = this.at(this.ptrs[p]!);
+        const value = this.targets[p]!;
         if (value < FIRST_SV) continue;
         const key = heap.strings[this.keys[p]!]!;
         const kind = this.kind[value];
@@ -453,7 +456,7 @@ class Builder {
       case K.ARRAY: {
         const unreal = (heap.flags.data[s]! & 1) !== 0;
         for (let i = 0; i < count; i++) {
-          const target = this.at(this.ptrs[p0 + i]!);
+          const target = this.targets[p0 + i]!;
           if (target < 0) continue;
           const name = this.elementName(i);
           if (unreal) {
@@ -499,7 +502,7 @@ class Builder {
         this.backrefs(node);
         const first = kind === K.STASH ? 5 : 1;
         for (let i = first; i < count; i++) {
-          const target = this.at(this.ptrs[p0 + i]!);
+          const target = this.targets[p0 + i]!;
           if (target < 0) continue;
           const name = this.valueName(this.keys[p0 + i]!);
           this.edge(STRONG, name, target);
