@@ -3,7 +3,15 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import { EdgeStrength, type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
 import { closurePhrase, label, scriptName } from "./describe.js";
 import { quote } from "./format.js";
-import { edgeNameOf, follow, isString, kindOf, nameOf, vocabulary } from "./vocabulary.js";
+import {
+  edgeNameOf,
+  follow,
+  isString,
+  kindOf,
+  nameOf,
+  slotTarget,
+  vocabulary,
+} from "./vocabulary.js";
 
 // Names one retaining edge in the code's own words. Node's and V8's internal hops (Map tables,
 // context cells, module records, timer lists, promise reactions) are folded into the one step a
@@ -233,7 +241,7 @@ function moduleExport(index: HeapIndexes, cell: number): Retainer | null {
     const slot = edgeNameOf(graph, edge);
     const position = Number(slot);
     if (!Number.isInteger(position) || position < 1) continue;
-    const key = follow(graph, table, String(position - 1));
+    const key = slotTarget(graph, table, position - 1);
     if (key < 0 || !isString(graph, key)) continue;
     for (const [record, recordEdge] of inrefsOf(index, table, false)) {
       if (nameOf(graph, record) !== "system / SourceTextModule") continue;
@@ -279,7 +287,7 @@ function collectionEntry(index: HeapIndexes, table: number, edge: number): Retai
   const field = (slot - 3 - buckets) % entrySize;
   if (isSet) return { text: `an element of ${holder}`, holder: owner, edges };
   if (field === 0) return { text: `a key in ${holder}`, holder: owner, edges };
-  const key = follow(graph, table, String(slot - 1));
+  const key = slotTarget(graph, table, slot - 1);
   const keyText =
     key < 0 ? "" : ` (key ${isString(graph, key) ? quote(nameOf(graph, key)) : label(graph, key)})`;
   return { text: `a value in ${holder}${keyText}`, holder: owner, edges };

@@ -128,3 +128,27 @@ export function stringValue(graph: HeapGraph, node: number, max = 1 << 20): stri
   }
   return out.length > max ? out.slice(0, max) : out;
 }
+
+/**
+ * The target of an array's slot edge (V8 names them "0", "1", … in slot order): a binary search,
+ * since a Map's table can hold millions of slots. -1 when the slot holds no heap object (a Smi).
+ */
+export function slotTarget(graph: HeapGraph, array: number, slot: number): number {
+  const numberAt = (e: number) => {
+    const name = edgeNameOf(graph, e);
+    return typeof name === "number" ? name : name === "" ? Number.NaN : Number(name);
+  };
+  let lo = graph.firstEdge[array]!;
+  let hi = graph.firstEdge[array + 1]! - 1;
+  while (lo <= hi && Number.isNaN(numberAt(lo))) lo++; // named edges ("map") sit apart
+  while (hi >= lo && Number.isNaN(numberAt(hi))) hi--;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = numberAt(mid);
+    if (Number.isNaN(at)) return follow(graph, array, String(slot)); // not in slot order after all
+    if (at < slot) lo = mid + 1;
+    else if (at > slot) hi = mid - 1;
+    else return graph.edgeTarget[mid]!;
+  }
+  return -1;
+}
