@@ -24,9 +24,22 @@ describe("index cache encoding", () => {
     expect(decoded.distance).toEqual(fresh.distance);
     expect(decoded.dominator).toEqual(fresh.dominator);
     expect(decoded.retainedSize).toEqual(fresh.retainedSize);
+    expect(decoded.edgeStrength).toEqual(fresh.edgeStrength);
+    expect(decoded.inrefs).toEqual(fresh.inrefs);
+    // Aligned columns are views on the cache's bytes, not copies.
+    expect(decoded.dominator.buffer).toBe(bytes.buffer);
     const reopened = indexHeap(graph, decoded);
     expect(reopened.retainedSize[0]).toBe(60); // node 4 is held weakly only
     expect(reopened.dominator[2]).toBe(0);
+  });
+
+  it("decodes from bytes at any offset (copying what is not aligned)", () => {
+    const bytes = encodeIndexCache(indexHeap(graph), key);
+    const shifted = new Uint8Array(bytes.byteLength + 3);
+    shifted.set(bytes, 3);
+    const decoded = decodeIndexCache(shifted.subarray(3), graph, key)!;
+    expect(decoded.retainedSize).toEqual(indexHeap(graph).retainedSize);
+    expect(decoded.inrefs!.inrefSource).toEqual(indexHeap(graph).inrefs.inrefSource);
   });
 
   it("ignores a cache of another file, another graph, or damaged bytes", () => {

@@ -8,6 +8,8 @@ import { nodeIndexLookup } from "./node-lookup.js";
 
 /** Indexes computed earlier for the same graph (e.g. read from the sidecar cache). */
 export interface PrecomputedIndexes {
+  edgeStrength?: Uint8Array;
+  inrefs?: Inrefs;
   distance: Uint32Array;
   dominator: Uint32Array;
   retainedSize: Float64Array;
@@ -33,6 +35,8 @@ class LazyIndexes implements HeapIndexes {
     precomputed?: PrecomputedIndexes,
   ) {
     if (precomputed) {
+      this.#edgeStrength = precomputed.edgeStrength;
+      this.#inrefs = precomputed.inrefs;
       this.#distance = precomputed.distance;
       this.#tree = { dominator: precomputed.dominator, retainedSize: precomputed.retainedSize };
     }

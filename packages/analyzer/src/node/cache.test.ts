@@ -19,6 +19,8 @@ describe("the sidecar index cache", () => {
     expect(second.indexes.dominator).toEqual(fresh.dominator);
     expect(second.indexes.retainedSize).toEqual(fresh.retainedSize);
     expect(second.indexes.distance).toEqual(fresh.distance);
+    expect(second.indexes.inrefs).toEqual(fresh.inrefs);
+    expect(second.indexes.edgeStrength).toEqual(fresh.edgeStrength);
 
     // Same JSON, one more byte: another file as far as the cache is concerned.
     appendFileSync(file, "\n");
