@@ -86,14 +86,19 @@ export function closurePhrase(graph: HeapGraph, closure: number): string {
 
 /**
  * What a programmer would call the object's type: the constructor name, a plain object's shape
- * (`{resolve, job}`, as DevTools shows it), `closure 'f'`, a quoted string value, or V8's label.
+ * (`{resolve, job}`, as DevTools shows it), `closure 'f' (x.mjs:3)`, a quoted string value, or V8's
+ * label.
  */
 export function typeName(graph: HeapGraph, node: number): string {
   const v = vocabulary(graph);
   const kind = graph.nodeKind[node];
   const name = nameOf(graph, node);
   if (isString(graph, node)) return quote(stringValue(graph, node, 64));
-  if (kind === v.closure) return `closure '${functionName(graph, node)}'`;
+  if (kind === v.closure) {
+    const where = sourceLocation(graph, node);
+    const at = where ? ` (${baseName(where.script)}:${where.line})` : "";
+    return `closure '${functionName(graph, node)}'${at}`;
+  }
   if (kind === v.object && name === "Object") {
     // A class's prototype object: name it after the class, as code does.
     const ctor = follow(graph, node, "constructor");

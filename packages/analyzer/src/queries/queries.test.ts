@@ -164,7 +164,9 @@ group("count, largest, roots, globals, modules, strings", () => {
     const table = g.find((r) => r.name === "bigTable");
     expect(table?.description).toMatch(/^Array @\d+/);
     expect(table!.retainedSize).toBeGreaterThan(20000 * 16);
-    expect(g.find((r) => r.name === "handlerRef")?.description).toMatch(/^closure 'onTick' @/);
+    expect(g.find((r) => r.name === "handlerRef")?.description).toMatch(
+      /^closure 'onTick' \(leaky\.cjs:7\) @\d+ \(/,
+    );
   });
 
   it("attributes memory to modules", () => {
