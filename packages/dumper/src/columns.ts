@@ -1,6 +1,6 @@
 // Column blocks (FORMAT.md, "Column blocks"): a table's rows, one varint-coded column per field.
 import { type ColumnEncoding, Encoding, NODE_OFFSET_FIELDS } from "./format.js";
-import { type EdgeContext, SlotPredictor } from "./format-columns.js";
+import { type EdgeContext, SlotPredictor, type StringEntry } from "./format-columns.js";
 import type { MsgPackWriter } from "./msgpack.js";
 
 /** Growable byte buffer for varints. */
@@ -108,5 +108,43 @@ export function writeColumnBlock(
     out.string(field);
     out.number(encoding);
     out.binary(scratch.bytes.subarray(0, scratch.length));
+  }
+}
+
+/**
+ * Writes a strings block: all texts concatenated (so zlib sees plain text), their lengths as
+ * varints, and the few redacted or cut entries listed apart.
+ */
+export function writeStringsBlock(
+  out: MsgPackWriter,
+  first: number,
+  entries: readonly StringEntry[],
+  scratch: ByteBuffer,
+): void {
+  scratch.length = 0;
+  const texts: string[] = [];
+  const redacted: Array<[number, number]> = [];
+  const cut: Array<[number, number]> = [];
+  entries.forEach((entry, i) => {
+    const text = typeof entry === "string" ? entry : typeof entry === "number" ? "" : entry[0];
+    if (typeof entry === "number") redacted.push([i, entry]);
+    else if (typeof entry !== "string") cut.push([i, entry[1]]);
+    texts.push(text);
+    scratch.varint(text.length);
+  });
+  out.mapHeader(3 + (redacted.length > 0 ? 1 : 0) + (cut.length > 0 ? 1 : 0));
+  out.string("first");
+  out.number(first);
+  out.string("lengths");
+  out.binary(scratch.bytes.subarray(0, scratch.length));
+  out.string("text");
+  out.string(texts.join(""));
+  if (redacted.length > 0) {
+    out.string("redacted");
+    out.value(redacted);
+  }
+  if (cut.length > 0) {
+    out.string("cut");
+    out.value(cut);
   }
 }

@@ -111,3 +111,48 @@ export function decodeColumn(
   }
   if (at > data.length) throw new RangeError(`column ${column[0]} ends early`);
 }
+
+/** A string table entry: the string, a redacted length, or a cut [prefix, original length]. */
+export type StringEntry = string | number | [string, number];
+
+/** A strings section's body (FORMAT.md, "Strings"). */
+export interface StringsBlock {
+  first: number;
+  lengths: Uint8Array;
+  text: string;
+  redacted?: Array<[number, number]>;
+  cut?: Array<[number, number]>;
+}
+
+function readVarints(data: Uint8Array): number[] {
+  const out: number[] = [];
+  let at = 0;
+  while (at < data.length) {
+    let b = data[at++]!;
+    let v = b & 0x7f;
+    let scale = 0x80;
+    while (b & 0x80) {
+      b = data[at++]!;
+      v += (b & 0x7f) * scale;
+      scale *= 0x80;
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/** The entries of a strings block, in order. */
+export function unpackStrings(block: StringsBlock): StringEntry[] {
+  const lengths = readVarints(block.lengths);
+  const entries: StringEntry[] = new Array(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    entries[i] = block.text.slice(at, at + lengths[i]!);
+    at += lengths[i]!;
+  }
+  if (at !== block.text.length)
+    throw new RangeError("strings block: lengths do not match the text");
+  for (const [i, length] of block.redacted ?? []) entries[i] = length;
+  for (const [i, length] of block.cut ?? []) entries[i] = [entries[i] as string, length];
+  return entries;
+}

@@ -54,7 +54,7 @@ export const TABLES: Readonly<Record<string, { section: SectionTag; fields: stri
 /** Rows per column block the dumper writes (keeps each section's memory bounded). */
 export const ROWS_PER_BLOCK = 1 << 16;
 /** Strings per strings block. */
-export const STRINGS_PER_BLOCK = 1 << 14;
+export const STRINGS_PER_BLOCK = 1 << 17;
 
 /** True when `bytes` start with the .hmat magic. */
 export function isHmat(bytes: Uint8Array): boolean {

@@ -10,7 +10,15 @@ import {
   Section,
   TABLES,
 } from "./format.js";
-import { decodeColumn, type EdgeContext, indexKinds, type RawColumn } from "./format-columns.js";
+import {
+  decodeColumn,
+  type EdgeContext,
+  indexKinds,
+  type RawColumn,
+  type StringEntry,
+  type StringsBlock,
+  unpackStrings,
+} from "./format-columns.js";
 import { MsgPackError, MsgPackReader } from "./msgpack.js";
 
 /** Bad or truncated .hmat input, naming the file and the byte offset. */
@@ -27,8 +35,7 @@ export class HmatFormatError extends Error {
   }
 }
 
-/** A string table entry as stored: a string, a redacted length, or a cut [prefix, length]. */
-export type StringEntry = string | number | [string, number];
+export type { StringEntry };
 
 export interface DecodedHmat {
   info: Record<string, unknown>;
@@ -110,7 +117,7 @@ export function decodeHmat(bytes: Uint8Array, file = "<hmat>"): DecodedHmat {
         out.traceTree = value.tree as unknown[];
         break;
       case Section.Strings:
-        for (const s of value.strings as StringEntry[]) out.strings.push(s);
+        for (const s of unpackStrings(value as unknown as StringsBlock)) out.strings.push(s);
         break;
       case Section.Json:
         out.extra.push(value as { key: string; value: unknown });

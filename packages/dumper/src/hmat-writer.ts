@@ -1,6 +1,6 @@
 // Turns a V8 heap snapshot, streamed through V8JsonParser, into .hmat sections (FORMAT.md).
 import { deflateSync } from "node:zlib";
-import { ByteBuffer, writeColumnBlock } from "./columns.js";
+import { ByteBuffer, writeColumnBlock, writeStringsBlock } from "./columns.js";
 import {
   HMAT_HEADER_SIZE,
   HMAT_VERSION,
@@ -10,7 +10,7 @@ import {
   STRINGS_PER_BLOCK,
   TABLES,
 } from "./format.js";
-import { type EdgeContext, indexKinds } from "./format-columns.js";
+import { type EdgeContext, indexKinds, type StringEntry } from "./format-columns.js";
 import { MsgPackWriter } from "./msgpack.js";
 import { InvalidSnapshot, type V8JsonHandler } from "./v8-parser.js";
 
@@ -71,7 +71,7 @@ export class HmatWriter implements V8JsonHandler {
   private stringKinds = new Uint8Array(0);
   private seenNodes = false;
 
-  private stringBlock: unknown[] = [];
+  private stringBlock: StringEntry[] = [];
   private stringBlockChars = 0;
 
   constructor(
@@ -152,7 +152,7 @@ export class HmatWriter implements V8JsonHandler {
 
   string(value: string): void {
     const index = this.totals.strings++;
-    let entry: unknown = value;
+    let entry: StringEntry = value;
     if (this.options.redact && (!this.seenNodes || this.stringUse[index] === VALUE))
       entry = value.length;
     else if (this.options.maxString !== undefined && value.length > this.options.maxString)
@@ -174,8 +174,8 @@ export class HmatWriter implements V8JsonHandler {
   private flushStrings(): void {
     if (this.stringBlock.length === 0) return;
     const first = this.totals.strings - this.stringBlock.length;
-    const strings = this.stringBlock;
-    this.section(Section.Strings, (m) => m.value({ first, strings }));
+    const entries = this.stringBlock;
+    this.section(Section.Strings, (m) => writeStringsBlock(m, first, entries, this.scratch));
     this.stringBlock = [];
     this.stringBlockChars = 0;
   }

@@ -22,7 +22,7 @@ describe("round trip against V8's JSON of the same heap", () => {
     const app = writeApp(
       dir,
       "app.cjs",
-      `${ordersProgram(3000)}
+      `${ordersProgram(30_000)}
 globalThis.fns = Array.from({ length: 20 }, (_, i) => () => i);
 globalThis.text = "caf\\u00e9 \\"quoted\\" \\\\ back\\nslash \\u{1F600}";
 require("node:v8").writeHeapSnapshot(${JSON.stringify(json)});`,

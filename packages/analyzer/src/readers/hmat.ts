@@ -12,7 +12,10 @@ import {
   NODE_OFFSET_FIELDS,
   type RawColumn,
   Section,
+  type StringEntry,
+  type StringsBlock,
   TABLES,
+  unpackStrings,
 } from "@heapmat/dumper/format";
 import { Unpackr } from "msgpackr";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
@@ -36,8 +39,6 @@ interface Block {
   count: number;
   columns: RawColumn[];
 }
-
-type Entry = string | number | [string, number];
 
 /** Reads a .hmat file into a heap graph. */
 export async function readHmat(source: ByteSource, options: ReadOptions = {}): Promise<HeapGraph> {
@@ -63,7 +64,8 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
         meta = (value as { meta: V8Meta }).meta;
         break;
       case Section.Strings:
-        for (const entry of value.strings as Entry[]) strings.push(entryText(entry));
+        for (const entry of unpackStrings(value as unknown as StringsBlock))
+          strings.push(entryText(entry));
         break;
       case Section.TraceTree:
         traceTree = value.tree as unknown[];
@@ -115,7 +117,7 @@ const TABLE_OF_SECTION = new Map(
   Object.entries(TABLES).map(([key, t]) => [t.section as string, key]),
 );
 
-function entryText(entry: Entry): string {
+function entryText(entry: StringEntry): string {
   if (typeof entry === "string") return entry;
   if (typeof entry === "number") return `<redacted: ${entry} characters>`;
   return `${entry[0]}…`;
