@@ -128,10 +128,7 @@ export class PmatHeap {
   /** Sizes the columns for a file of `bytes` bytes (dumps hold an SV per 70 to 110 bytes). */
   reserve(bytes: number, withPointers: boolean): void {
     const svs = Math.ceil(bytes / 96);
-    for (const column of [this.addr, this.type, this.size, this.refcnt, this.blessed, this.flags])
-      column.reserve(svs);
-    for (const column of [this.aux, this.pvStart, this.pvLength, this.num, this.ptrStart])
-      column.reserve(svs);
+    for (const column of this.perSv) column.reserve(svs);
     if (!withPointers) return;
     this.ptrs.reserve(Math.ceil(bytes / 64));
     this.keys.reserve(Math.ceil(bytes / 64));
@@ -160,7 +157,8 @@ export class PmatHeap {
     return id;
   }
 
-  private readonly columns: Column<Float64Array | Uint32Array | Uint8Array>[] = [
+  // Columns that grow together: one length to remember per group, not one per column.
+  private readonly perSv = [
     this.addr,
     this.type,
     this.size,
@@ -170,35 +168,31 @@ export class PmatHeap {
     this.aux,
     this.pvStart,
     this.pvLength,
-    this.pvBytes,
     this.num,
     this.ptrStart,
-    this.ptrs,
-    this.keys,
-    this.magicSv,
-    this.magicType,
-    this.magicFlags,
-    this.magicObj,
-    this.magicPtr,
-    this.savedSv,
-    this.savedWhat,
-    this.savedA,
-    this.savedB,
-    this.noteSv,
-    this.noteVal,
-    this.noteName,
   ];
-  private readonly marks = new Uint32Array(this.columns.length + 1);
+  private readonly groups: Column<Float64Array | Uint32Array | Uint8Array>[][] = [
+    this.perSv,
+    [this.ptrs, this.keys],
+    [this.pvBytes],
+    [this.magicSv, this.magicType, this.magicFlags, this.magicObj, this.magicPtr],
+    [this.savedSv, this.savedWhat, this.savedA, this.savedB],
+    [this.noteSv, this.noteVal, this.noteName],
+  ];
+  private readonly marks = new Uint32Array(this.groups.length + 1);
 
   /** Remembers where the next record starts, to undo it if it turns out incomplete. */
   mark(): void {
-    for (let i = 0; i < this.columns.length; i++) this.marks[i] = this.columns[i]!.length;
-    this.marks[this.columns.length] = this.codes.length;
+    const { groups, marks } = this;
+    for (let g = 0; g < groups.length; g++) marks[g] = groups[g]![0]!.length;
+    marks[groups.length] = this.codes.length;
   }
 
   rollback(): void {
-    for (let i = 0; i < this.columns.length; i++) this.columns[i]!.length = this.marks[i]!;
-    this.codes.length = this.marks[this.columns.length]!;
+    const { groups, marks } = this;
+    for (let g = 0; g < groups.length; g++)
+      for (const column of groups[g]!) column.length = marks[g]!;
+    this.codes.length = marks[groups.length]!;
   }
 }
 
