@@ -1,6 +1,6 @@
 import { parseEphemeron } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
-import { EdgeStrength, UNREACHABLE } from "./heap-index.js";
+import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
 /**
  * Breadth-first hops from the root over strong edges, as DevTools counts them:
@@ -17,6 +17,7 @@ export function bfsDistances(
   graph: HeapGraph,
   strength: Uint8Array,
   ephemeronNames: Uint8Array | null,
+  inrefs: () => Inrefs,
 ): Uint32Array {
   const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex, nodeKind, nodeName } =
     graph;
@@ -27,16 +28,18 @@ export function bfsDistances(
   let tail = 0;
 
   // For a WeakMap edge from the key (or the table), whether the table (or the key) is reached.
-  // Both partners have such an edge to the value, so they are found among those edges' sources.
-  let pairSources: Map<number, number> | null = null;
+  // The partner is among the value's referrers (its edge names the same pair): no id lookup.
   const partnerReached = (node: number, edge: number) => {
     const pair = parseEphemeron(graph.strings[edgeName[edge]!]!);
     if (pair === null) return true;
-    pairSources ??= ephemeronSources(graph, ephemeronNames!, internal);
-    const partner = pairSources.get(
-      graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId,
-    );
-    return partner === undefined || distance[partner] !== UNREACHABLE;
+    const partnerId = graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId;
+    const { firstInref, inrefSource } = inrefs();
+    const value = edgeTarget[edge]!;
+    for (let r = firstInref[value]!; r < firstInref[value + 1]!; r++) {
+      const source = inrefSource[r]!;
+      if (graph.nodeId[source] === partnerId) return distance[source] !== UNREACHABLE;
+    }
+    return true; // the partner is not in the snapshot: nothing to wait for
   };
 
   const explore = (head: number) => {
@@ -80,19 +83,6 @@ export function bfsDistances(
   queue[tail++] = rootIndex;
   explore(rest);
   return distance;
-}
-
-/** Object id -> node, for the nodes that have a WeakMap bookkeeping edge (keys and tables). */
-function ephemeronSources(graph: HeapGraph, names: Uint8Array, internal: number) {
-  const { nodeCount, firstEdge, edgeKind, edgeName, nodeId } = graph;
-  const sources = new Map<number, number>();
-  for (let node = 0; node < nodeCount; node++)
-    for (let e = firstEdge[node]!; e < firstEdge[node + 1]!; e++)
-      if (edgeKind[e] === internal && names[edgeName[e]!] === 1) {
-        sources.set(nodeId[node]!, node);
-        break;
-      }
-  return sources;
 }
 
 const DESCRIPTORS = 1;

@@ -53,7 +53,12 @@ class LazyIndexes implements HeapIndexes {
   }
 
   get distance(): Uint32Array {
-    this.#distance ??= bfsDistances(this.graph, this.edgeStrength, ephemeronNameFlags(this.graph));
+    this.#distance ??= bfsDistances(
+      this.graph,
+      this.edgeStrength,
+      ephemeronNameFlags(this.graph),
+      () => this.inrefs,
+    );
     return this.#distance;
   }
 
