@@ -64,7 +64,6 @@ class Builder {
   private readonly edgeKind = u8();
   private readonly edgeName = u32();
   private readonly edgeTarget = u32();
-  private readonly names = new Map<string, number>();
 
   constructor(
     private readonly heap: PmatHeap,
@@ -226,12 +225,7 @@ class Builder {
   }
 
   private name(text: string): number {
-    let id = this.names.get(text);
-    if (id === undefined) {
-      id = this.heap.intern(text);
-      this.names.set(text, id);
-    }
-    return id;
+    return this.heap.intern(text);
   }
 
   private edge(kind: number, name: number, target: number): void {
