@@ -57,6 +57,23 @@ describe("indexHeap on a real V8 snapshot", () => {
       expect(ix.distance[i] === UNREACHABLE).toBe(ix.dominator[i] === UNREACHABLE);
   });
 
+  it("gives every node at distance d a strong referrer at distance d - 1, for paths", () => {
+    const { firstInref, inrefEdge, inrefSource } = ix.inrefs;
+    let checked = 0;
+    for (let i = 0; i < graph.nodeCount; i++) {
+      const d = ix.distance[i]!;
+      if (d === 0 || d === UNREACHABLE) continue;
+      let found = false;
+      for (let r = firstInref[i]!; r < firstInref[i + 1]! && !found; r++)
+        found =
+          ix.edgeStrength[inrefEdge[r]!] === EdgeStrength.strong &&
+          ix.distance[inrefSource[r]!] === d - 1;
+      if (!found) expect.fail(`node ${i} at distance ${d} has no referrer at distance ${d - 1}`);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(graph.nodeCount / 2);
+  });
+
   it("finds what a Holder owns", () => {
     const [holder] = find("object", "Holder");
     const leaves = find("object", "Leaf");
