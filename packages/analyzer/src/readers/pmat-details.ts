@@ -94,8 +94,15 @@ export function pmatString(details: PmatDetails, node: number): string | undefin
   const length = details.pvLength?.[node];
   if (length === undefined || length === NO_PV || !details.pvBytes) return undefined;
   const start = details.pvStart![node]!;
-  const bytes = details.pvBytes.subarray(start, start + length);
-  if (details.scalarFlags![node]! & 0x10) return utf8.decode(bytes);
+  return decodePv(
+    details.pvBytes.subarray(start, start + length),
+    (details.scalarFlags![node]! & 0x10) !== 0,
+  );
+}
+
+/** A PV's bytes as a string: UTF-8 when the scalar says so, else one char per byte. */
+export function decodePv(bytes: Uint8Array, isUtf8: boolean): string {
+  if (isUtf8) return utf8.decode(bytes);
   let text = "";
   for (let i = 0; i < bytes.length; i += 4096)
     text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));

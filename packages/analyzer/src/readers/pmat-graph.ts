@@ -7,13 +7,13 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import { AddressIndex, type Groups, groupByNode } from "./pmat-address.js";
 import { u8, u32 } from "./pmat-column.js";
 import {
+  decodePv,
   FIRST_SV,
   K,
   PMAT_BASETYPES,
   PMAT_EDGE_KINDS,
   PMAT_KINDS,
   type PmatDetails,
-  pmatString,
 } from "./pmat-details.js";
 import { CodeFlag, NO_PV, type PmatHeap, SCALAR_NV_LOST, SvType } from "./pmat-heap.js";
 import { formatKey, rootDescription, symbolName } from "./pmat-names.js";
@@ -191,13 +191,11 @@ class Builder {
     const s = node - FIRST_SV;
     const length = heap.pvLength.data[s]!;
     if (length === NO_PV) return undefined;
-    const details = {
-      scalarFlags: heap.flags.data.subarray(s, s + 1),
-      pvBytes: heap.pvBytes.data,
-      pvStart: heap.pvStart.data.subarray(s, s + 1),
-      pvLength: heap.pvLength.data.subarray(s, s + 1),
-    } as PmatDetails;
-    return pmatString(details, 0);
+    const start = heap.pvStart.data[s]!;
+    return decodePv(
+      heap.pvBytes.data.subarray(start, start + length),
+      (heap.flags.data[s]! & 0x10) !== 0,
+    );
   }
 
   /** Edge names by hash key id, element index, and the "via RV" twin of each name. */
