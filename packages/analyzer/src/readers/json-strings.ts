@@ -23,8 +23,8 @@ export class StringArrayScanner {
   private pendingStart = 0;
   private pendingEscaped = false;
   private lastChunkLength = 0;
-  // Plain strings of the current chunk, decoded together at its end: (string index, start, end).
-  private plain = new Int32Array(3 * 1024);
+  // Plain ASCII strings of the current chunk, decoded together: (start, end) pairs.
+  private plain = new Int32Array(2 * 1024);
 
   constructor(
     private readonly what: string,
@@ -39,10 +39,9 @@ export class StringArrayScanner {
       i = this.continuePending(b, i, to);
     }
     this.lastChunkLength = b.length;
+    // Plain strings waiting to be decoded together: only ASCII lies between them, since any
+    // other string flushes them first, so character offsets in the decoded run are byte offsets.
     let plainCount = 0;
-    let rawUtf8 = false;
-    let regionStart = -1;
-    let regionEnd = -1;
     while (i < to && !this.pending) {
       const c = b[i]!;
       if (isSpace(c)) {
@@ -78,26 +77,21 @@ export class StringArrayScanner {
       }
       this.expect = Expect.comma;
       if (j < to && b[j] === 0x22) {
-        // Plain ASCII: decoded with the rest of the chunk's plain strings below.
-        if (3 * plainCount + 3 > this.plain.length) this.growPlain();
-        this.plain[3 * plainCount] = this.strings.length;
-        this.plain[3 * plainCount + 1] = start;
-        this.plain[3 * plainCount + 2] = j;
+        if (2 * plainCount + 2 > this.plain.length) this.growPlain();
+        this.plain[2 * plainCount] = start;
+        this.plain[2 * plainCount + 1] = j;
         plainCount++;
-        if (regionStart < 0) regionStart = start;
-        regionEnd = j;
-        this.strings.push("");
         i = j + 1;
         continue;
       }
       // Escapes or raw UTF-8: find the closing quote, then decode exactly.
+      plainCount = this.flushPlain(b, plainCount);
       let escaped = false;
       for (; j < to; j++) {
         const d = b[j]!;
         if (escaped) escaped = false;
         else if (d === 0x5c) escaped = true;
         else if (d === 0x22) break;
-        else if (d >= 0x80) rawUtf8 = true;
       }
       if (j < to) {
         this.strings.push(
@@ -109,30 +103,19 @@ export class StringArrayScanner {
         i = to;
       }
     }
-    if (plainCount > 0) this.decodePlain(b, plainCount, rawUtf8, regionStart, regionEnd);
+    this.flushPlain(b, plainCount);
     this.pos = i;
   }
 
-  private decodePlain(
-    b: Uint8Array,
-    count: number,
-    rawUtf8: boolean,
-    regionStart: number,
-    regionEnd: number,
-  ): void {
+  /** Decodes the waiting plain strings with one TextDecoder call and slices them; returns 0. */
+  private flushPlain(b: Uint8Array, count: number): number {
+    if (count === 0) return 0;
     const plain = this.plain;
-    if (rawUtf8) {
-      // Raw UTF-8 between them would shift character offsets: decode one by one.
-      for (let k = 0; k < 3 * count; k += 3)
-        this.strings[plain[k]!] = decoder.decode(b.subarray(plain[k + 1]!, plain[k + 2]!));
-      return;
-    }
-    const text = decoder.decode(b.subarray(regionStart, regionEnd));
-    for (let k = 0; k < 3 * count; k += 3)
-      this.strings[plain[k]!] = text.slice(
-        plain[k + 1]! - regionStart,
-        plain[k + 2]! - regionStart,
-      );
+    const regionStart = plain[0]!;
+    const text = decoder.decode(b.subarray(regionStart, plain[2 * count - 1]!));
+    for (let k = 0; k < 2 * count; k += 2)
+      this.strings.push(text.slice(plain[k]! - regionStart, plain[k + 1]! - regionStart));
+    return 0;
   }
 
   private startPending(b: Uint8Array, start: number, to: number, escaped: boolean): void {
