@@ -299,12 +299,7 @@ class Builder {
       pvStart,
       pvLength,
       num,
-      roots: this.namedRoots().map(({ name, description, strong, address }) => ({
-        name,
-        description,
-        strong,
-        address,
-      })),
+      roots: this.namedRoots(),
     };
     return {
       info: { format: "pmat", file, extra: { pmat: details } },
@@ -330,7 +325,8 @@ class Builder {
     };
   }
 
-  private namedRoots() {
+  /** The interpreter's roots, the immortals first, each with pmat's description and strength. */
+  private namedRoots(): PmatDetails["roots"] {
     const heap = this.heap;
     return [
       { name: "sv_undef", address: heap.undefAt },
