@@ -94,9 +94,15 @@ export async function main(argv: string[], version: string): Promise<number> {
     registry,
   );
 
-  if (oneShot) return shell.execute(commandWords);
-  if (!process.stdin.isTTY) return script(shell, process.stdin);
-  const banner = await shell.execute("summary");
-  if (banner !== 0) return banner;
-  return interactive(shell, new History(historyFile()));
+  let code: number;
+  if (oneShot) code = await shell.execute(commandWords);
+  else if (!process.stdin.isTTY) code = await script(shell, process.stdin);
+  else {
+    code = await shell.execute("summary");
+    if (code === 0) code = await interactive(shell, new History(historyFile()));
+  }
+  // Indexes computed in this session go to the sidecar cache on the way out: the next start on
+  // the same file skips computing them.
+  await session.saveIndexes();
+  return code;
 }

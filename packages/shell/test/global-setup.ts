@@ -18,7 +18,10 @@ export default function setup(project: TestProject) {
   writeFileSync(app, LEAKY_APP);
   const first = join(dir, "first.heapsnapshot");
   const second = join(dir, "second.heapsnapshot");
-  execFileSync(process.execPath, [app, first, second], { stdio: "inherit" });
+  // With allocation tracking, so that `allocs` has stacks to show.
+  execFileSync(process.execPath, ["--track-heap-objects", app, first, second], {
+    stdio: "inherit",
+  });
   project.provide("snapshots", { dir, first, second });
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -39,4 +39,47 @@ describe("heapmat FILE on a terminal", () => {
     two.type("\x15quit\r");
     expect(await two.exited).toBe(0);
   });
+
+  it("Ctrl-C cancels a long find, and the shell carries on", async () => {
+    const term = new Terminal([first], { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "heapmat-")) });
+    await term.expect("heapmat> ");
+    // A backtracking regex over 60 strings: tens of seconds of work if nothing stops it.
+    term.type("find 'string~/^(a+)+$/' -C\r");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    term.type("\x03");
+    const screen = await term.expect("cancelled");
+    expect(screen).not.toContain("Total:");
+    await term.expect("heapmat> ");
+    term.type("find constructor=SessionRecord -C\r");
+    await term.expect("Total: 104 objects");
+    term.type("quit\r");
+    expect(await term.exited).toBe(0);
+  });
+
+  it("pages long listings and completes constructors and global paths", async () => {
+    const term = new Terminal([first], { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "heapmat-")) });
+    await term.expect("heapmat> ");
+    term.type("find constructor=SessionR\t");
+    await term.expect("constructor=SessionRecord");
+    term.type("\r");
+    // A 24-row terminal: 22 lines, then a prompt that says there is more.
+    const page = await term.expect("heapmat [more]> ");
+    expect(page).toMatch(/^\$22 +SessionRecord/m);
+    expect(page).not.toMatch(/^\$23 /m);
+    term.type("\r");
+    await term.expect(/\$44 +SessionRecord/);
+    term.type("more\r");
+    await term.expect(/\$66 +SessionRecord/);
+    // Ctrl-C drops the rest of the listing.
+    term.type("\x03");
+    await term.expect("heapmat> ");
+    term.type("more\r");
+    await term.expect("more: nothing more to show");
+    term.type("values global.appC\t");
+    await term.expect("global.appCache");
+    term.type("\r");
+    await term.expect(/list +Array @\d+/);
+    term.type("quit\r");
+    expect(await term.exited).toBe(0);
+  });
 });

@@ -24,9 +24,9 @@ globalThis.appCache = {
 globalThis.dupes = Array.from({ length: 40 }, () => ["dup", "licated", "text"].join("-"));
 // A big string, to top \`largest --self\`.
 globalThis.big = Array.from({ length: 300000 }, () => "B").join("");
-// 60 distinct flat strings on which /^(a+)+$/ backtracks for a good fraction of a second each:
+// 400 distinct flat strings on which /^(a+)+$/ backtracks for ~50 ms each: so
 // \`find string~/^(a+)+$/\` runs for tens of seconds, and Ctrl-C must stop it.
-globalThis.slow = Array.from({ length: 60 }, (_, i) => JSON.parse(JSON.stringify("a".repeat(25) + "-" + i)));
+globalThis.slow = Array.from({ length: 400 }, (_, i) => JSON.parse(JSON.stringify("a".repeat(22) + "-" + i)));
 
 const v8 = await import("node:v8");
 for (let i = 0; i < 100; i++) handleRequest();

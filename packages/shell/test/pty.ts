@@ -29,7 +29,7 @@ export class Terminal {
   }
 
   /** Waits until `pattern` shows up after the previous match; returns the text up to it. */
-  async expect(pattern: RegExp | string, timeoutMs = 20_000): Promise<string> {
+  async expect(pattern: RegExp | string, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = plain(this.screen.slice(this.mark));

@@ -3,7 +3,7 @@ import { resolveObject } from "../naming/resolve.js";
 import type { Session } from "../session/session.js";
 import { clip } from "../text/table.js";
 import { type Entry, elementsOf, valuesOf } from "../view/contents.js";
-import { objectJson, objectLabel, plural } from "../view/label.js";
+import { marker, objectJson, objectLabel, plural } from "../view/label.js";
 import { intOption } from "./args.js";
 import type { Command, ParsedArgs } from "./command.js";
 
@@ -60,9 +60,10 @@ function listing(
     yield `${objectLabel(graph, node)}: ${plural(all.length, what)}`;
     let n = 0;
     for (const entry of shown) {
-      const marker = entry.node >= 0 ? `$${++n}` : "";
+      const mark =
+        entry.node >= 0 ? marker(++n, listed.length) : " ".repeat(String(listed.length).length + 2);
       const value = entry.node >= 0 ? objectLabel(graph, entry.node) : "(a small integer)";
-      yield `  ${marker.padEnd(5)}${clip(entry.key, 24).padEnd(keyWidth)}  ${value}`;
+      yield `${mark}${clip(entry.key, 24).padEnd(keyWidth)}  ${value}`;
     }
   }
   return {

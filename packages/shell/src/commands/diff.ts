@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { diff as diffHeaps, formatBytes } from "@heapmat/analyzer";
 import { table } from "../text/table.js";
 import { intOption } from "./args.js";
@@ -22,11 +23,14 @@ export const diff: Command = {
     const result = diffHeaps(baseline.indexes, session.indexes);
     const top = intOption(values, "top", 20, 1);
     const changed = result.byConstructor.filter((r) => r.added.count > 0 || r.freed.count > 0);
-    const signed = (n: number, text: string) => (n > 0 ? `+${text}` : n < 0 ? `-${text}` : "0");
+    const n = (count: number) => count.toLocaleString("en-US");
+    const signed = (value: number, text: string) =>
+      value > 0 ? `+${text}` : value < 0 ? `-${text}` : "0";
     const lines = [
-      `Since ${file}: ${result.added.count.toLocaleString("en-US")} new (${formatBytes(result.added.bytes)}), ` +
-        `${result.freed.count.toLocaleString("en-US")} freed (${formatBytes(result.freed.bytes)}), ` +
-        `${result.surviving.count.toLocaleString("en-US")} surviving`,
+      `Baseline ${basename(file!)}`,
+      `New ${n(result.added.count)} (${formatBytes(result.added.bytes)}), ` +
+        `freed ${n(result.freed.count)} (${formatBytes(result.freed.bytes)}), ` +
+        `surviving ${n(result.surviving.count)}`,
       ...table(
         [
           { header: "Constructor", max: Math.max(20, columns - 48) },

@@ -130,7 +130,8 @@ interface Frame {
 function frameText(frame: Frame): string {
   const script = frame.scriptName ?? frame.script ?? "";
   const where = frame.line > 0 ? `${script}:${frame.line}:${frame.column}` : script;
-  return `${frame.functionName} (${where || "unknown"})`;
+  const name = frame.functionName || "(anonymous)";
+  return where ? `${name} (${where})` : name;
 }
 
 /** `allocs ID`: where the object was allocated, when the dump tracked allocations. */

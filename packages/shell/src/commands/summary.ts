@@ -26,6 +26,7 @@ export const summary: Command = {
       objects: graph.nodeCount,
       references: graph.edgeCount,
       totalSize: totalSelfSize(graph),
+      indexes: session.indexState,
     };
     const lines = [`${FORMATS[info.format] ?? info.format} ${session.file}`];
     const versions = [
@@ -45,6 +46,7 @@ export const summary: Command = {
       `Heap contains ${data.objects.toLocaleString("en-US")} objects, ` +
         `${data.references.toLocaleString("en-US")} references, ${formatBytes(data.totalSize)}`,
     );
+    if (session.indexState === "cached") lines.push(`Indexes read from ${session.cacheFile}`);
     return { lines, json: data };
   },
 };

@@ -1,16 +1,23 @@
 import { resolve } from "node:path";
 import { type HeapGraph, type HeapIndexes, indexHeap } from "@heapmat/analyzer";
+import { indexCachePath, loadIndexCache, saveIndexCache } from "@heapmat/analyzer/node";
 import { loadSnapshot } from "./load.js";
 
 /** How many recent ids tab completion offers. */
 const RECENT_IDS = 50;
 
+/** Where the indexes came from: the sidecar cache, computed now, or not needed yet. */
+export type IndexState = "cached" | "computed" | "not yet computed";
+
 /**
- * One loaded snapshot and what the user has seen of it: the graph, its indexes (built on first
- * use), the objects the last command listed ($1, $2 …) and recent ids for completion.
+ * One loaded snapshot and what the user has seen of it: the graph, its indexes (read from the
+ * sidecar cache, else built on first use and cached), the objects the last command listed
+ * ($1, $2 …) and recent ids for completion.
  */
 export class Session {
   #indexes?: HeapIndexes;
+  #state: IndexState;
+  #unsaved = false;
   #others = new Map<string, Promise<Session>>();
   /** Node indexes listed by the last command that listed objects. */
   listed: readonly number[] = [];
@@ -21,16 +28,54 @@ export class Session {
     readonly file: string,
     readonly graph: HeapGraph,
     private readonly progress = true,
-  ) {}
+    cached?: HeapIndexes | null,
+  ) {
+    if (cached) this.#indexes = cached;
+    this.#state = cached ? "cached" : "not yet computed";
+  }
 
+  /** Loads a snapshot, and its indexes too when the sidecar cache has them. */
   static async open(file: string, progress = true): Promise<Session> {
-    return new Session(file, await loadSnapshot(file, progress), progress);
+    const graph = await loadSnapshot(file, progress);
+    // A missing, stale or damaged cache only means computing the indexes again.
+    const cached = await loadIndexCache(file, graph).catch(() => null);
+    return new Session(file, graph, progress, cached);
   }
 
   /** Inrefs, distances, dominators, retained sizes: computed lazily, each once. */
   get indexes(): HeapIndexes {
-    this.#indexes ??= indexHeap(this.graph);
+    if (!this.#indexes) {
+      this.#indexes = indexHeap(this.graph);
+      this.#state = "computed";
+      this.#unsaved = true;
+    }
     return this.#indexes;
+  }
+
+  get indexState(): IndexState {
+    return this.#state;
+  }
+
+  get cacheFile(): string {
+    return indexCachePath(this.file);
+  }
+
+  /**
+   * Writes freshly computed indexes to the sidecar cache, so the next start is fast. A folder we
+   * cannot write to only means no cache.
+   */
+  async saveIndexes(): Promise<void> {
+    const others = [...this.#others.values()].map((o) =>
+      o.then(
+        (s) => s.saveIndexes(),
+        () => {},
+      ),
+    );
+    if (this.#unsaved && this.#indexes) {
+      this.#unsaved = false;
+      await saveIndexCache(this.file, this.#indexes).catch(() => {});
+    }
+    await Promise.all(others);
   }
 
   /** Another snapshot (for diff and count --diff), loaded once per path. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { renderProgress } from "../session/progress.js";
 import { didYouMean, editDistance, suggest } from "./suggest.js";
 import { table } from "./table.js";
 import { tokenize } from "./tokenize.js";
@@ -40,14 +39,5 @@ describe("table", () => {
       ],
     );
     expect(lines).toEqual(["Name      Count", "Map           3", "AVeryLo…   1200"]);
-  });
-});
-
-describe("renderProgress", () => {
-  it("draws a bar with percent and bytes", () => {
-    expect(renderProgress("Loading x", 512, 1024)).toBe(
-      "Loading x [############............]  50%  512 B / 1.0 KiB",
-    );
-    expect(renderProgress("Loading x", 2048, undefined)).toBe("Loading x  2.0 KiB");
   });
 });
