@@ -125,7 +125,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     `${options.scale}-node${process.versions.node}-${heapShapeHash()}`,
   );
   mkdirSync(cacheDir, { recursive: true });
-  const paths = cachePaths(cacheDir);
+  const paths = cachePaths(cacheDir, buildHash("@heapmat/dumper"));
   // Room for the biggest anchor (memlab needs ~200 B/node) without letting V8's limit decide.
   const heapMb = Math.max(4096, Math.ceil((nodes * 600) / 2 ** 20));
   const nodeFlags = [`--max-old-space-size=${heapMb}`];
@@ -394,7 +394,7 @@ async function leakSeries(
   nodeFlags: string[],
   log: (message: string) => void,
 ): Promise<string[] | string> {
-  const dir = cachePaths(cacheDir).leakDir(format);
+  const dir = cachePaths(cacheDir, buildHash("@heapmat/dumper")).leakDir(format);
   const files = Array.from({ length: LEAK_DUMPS }, (_, i) => join(dir, `leak-${i + 1}.${format}`));
   if (files.every((file) => existsSync(file))) return files;
   log(`making ${LEAK_DUMPS} dumps of the leak program in ${dir}`);
@@ -407,6 +407,15 @@ async function leakSeries(
   const why = result.unavailable ?? result.failed;
   if (typeof why === "string") return `the leak program failed: ${why}`;
   return files;
+}
+
+/** A short hash of a workspace package's built JS: it changes whenever the package does. */
+function buildHash(pkg: string): string {
+  const dist = join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), "dist");
+  const hash = createHash("sha256");
+  const files = existsSync(dist) ? readdirSync(dist).filter((f) => /\.m?js$/.test(f)) : [];
+  for (const file of files.sort()) hash.update(file).update(readFileSync(join(dist, file)));
+  return hash.digest("hex").slice(0, 8);
 }
 
 /** The JS file behind a workspace package's bin. */

@@ -53,13 +53,18 @@ export async function gzip6Size(file: string): Promise<number> {
   return gzipBytes;
 }
 
-export function cachePaths(dir: string) {
+/**
+ * The cache folder's files. The .hmat files made by heapmat's dumper are also keyed by a hash of
+ * the dumper's build, `dumper`, so a change of its format never leaves stale files behind.
+ */
+export function cachePaths(dir: string, dumper: string) {
   return {
     heapsnapshot: join(dir, "heap.heapsnapshot"),
     /** The dumper's own dump of the program. */
     hmat: join(dir, "heap.hmat"),
     /** heap.heapsnapshot converted by `heapmat-dump convert`: the very same heap. */
-    converted: join(dir, "heap.converted.hmat"),
-    leakDir: (format: string) => join(dir, `leak-${format}`),
+    converted: join(dir, `heap.converted-${dumper}.hmat`),
+    leakDir: (format: string) =>
+      join(dir, format === "hmat" ? `leak-hmat-${dumper}` : `leak-${format}`),
   };
 }

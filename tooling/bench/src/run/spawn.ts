@@ -28,7 +28,22 @@ export interface ChildSpec {
   captureStdout?: boolean;
 }
 
+/**
+ * Runs the child; when a workspace package it loads is missing, which happens while that package is
+ * being rebuilt in a shared checkout, waits and runs it again (a few times at most).
+ */
 export async function runChild(spec: ChildSpec): Promise<ChildRun> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await runChildOnce(spec);
+    const failed = run.result.failed;
+    const rebuilding =
+      typeof failed === "string" && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(failed);
+    if (!rebuilding || attempt === 4) return run;
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+}
+
+async function runChildOnce(spec: ChildSpec): Promise<ChildRun> {
   const dir = mkdtempSync(join(tmpdir(), "heapmat-bench-run-"));
   const resultFile = join(dir, "result.json");
   const args = [
