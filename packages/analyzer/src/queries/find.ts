@@ -52,6 +52,13 @@ function compileOne(index: HeapIndexes, filter: Filter): Test {
   switch (filter.by) {
     case "kind": {
       const kind = graph.nodeKinds.indexOf(filter.kind);
+      // A misspelt kind would silently match nothing: say which kinds this heap has.
+      if (kind < 0)
+        throw new FilterSyntaxError(
+          `kind=${filter.kind}`,
+          5,
+          `one of ${graph.nodeKinds.join(", ")}`,
+        );
       return (node) => graph.nodeKind[node] === kind;
     }
     case "constructor": {

@@ -130,6 +130,7 @@ group("find", () => {
     expect(() => parseFilters("size>1 closure=")).toThrow(
       /at character 16: expected a value after/,
     );
+    expect(() => find(a, parseFilters("kind=clousre"))).toThrow(/expected one of .*closure/);
   });
 });
 
