@@ -35,6 +35,10 @@ export default async function setup(project: TestProject) {
       name: `${program}+alloc`,
       execArgv: ["--track-heap-objects"],
     })),
+    // heapmat's own dumper: .hmat files, its allocation tracking, a mixed series.
+    { program: "map-cache", name: "map-cache+hmat", format: "hmat", track: true } as const,
+    { program: "lru-control", name: "lru-control+hmat", format: "hmat" } as const,
+    { program: "registry", name: "registry+mixed", format: "mixed" } as const,
   ]);
   project.provide("leakSuite", runs);
   return async () => {

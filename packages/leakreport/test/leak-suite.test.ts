@@ -166,3 +166,30 @@ describe("refusing dumps that cannot be compared", () => {
     );
   });
 });
+
+describe(".hmat dumps from heapmat's dumper", () => {
+  it("finds the leak, with the dumper's allocation stacks and the process's memory figures", async () => {
+    const result = await report("map-cache+hmat");
+    expect(result.dumps.every((d) => d.format === "hmat")).toBe(true);
+    expect(new Set(result.dumps.map((d) => d.pid)).size).toBe(1);
+    const top = result.groups[0]!;
+    expect(top.name).toBe("SessionRecord");
+    expect(top.path.some((s) => s.edge === "sessions")).toBe(true);
+    expect(top.allocation?.map((f) => f.function)).toContain("handleRequest");
+    // .hmat keeps names even when read for ids: the class can be counted in every dump.
+    expect(top.population).toHaveLength(5);
+    expect(top.population![4]! - top.population![0]!).toBe(160);
+    expect(result.memory?.samples).toBe(5);
+  });
+
+  it("reports nothing for the LRU control", async () => {
+    expect((await report("lru-control+hmat")).groups).toEqual([]);
+  });
+
+  it("reads a series that mixes .hmat and .heapsnapshot", async () => {
+    const result = await report("registry+mixed");
+    expect(new Set(result.dumps.map((d) => d.format))).toEqual(new Set(["hmat", "heapsnapshot"]));
+    expect(result.groups[0]!.name).toBe("Connection");
+    expect(result.groups[0]!.perDump).toEqual([0, 30, 30, 30, 0]);
+  });
+});
