@@ -35,10 +35,12 @@ const me = new SessionRecord("cycle"); me.self = me;
 const privateCache = new Map([["k", new SessionRecord("private")]]);
 async function handle() { const local = new SessionRecord("async-local"); await pending; return local; }
 handle();
+const weakTarget = new SessionRecord("weak-target");
+const weakRef = new WeakRef(weakTarget);
 const keys = [new SessionRecord("weak-key")];
 const weakMap = new WeakMap([[keys[0], new SessionRecord("weakmap-value")]]);
 function lookup(key) { return privateCache.get(key); }
-${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup, pending, keys, weakMap };
+${esm ? "export" : "module.exports ="} { sessions, seen, list, holder, handler, bus, me, lookup, pending, keys, weakMap, weakTarget, weakRef };
 `;
 
 /** The SessionRecord whose tag is `tag`. */
@@ -162,6 +164,14 @@ for (const esm of [true, false]) {
       expect(texts).toContainEqual(
         expect.stringMatching(/^the value for key SessionRecord @\d+ in WeakMap @\d+$/),
       );
+    });
+
+    it("shows weak retainers only when asked", () => {
+      const node = record(index, "weak-target");
+      const strong = identify(index, node, { all: true }).retainers.map((s) => s.text);
+      const weak = identify(index, node, { all: true, weak: true }).retainers.map((s) => s.text);
+      expect(strong.some((text) => /WeakRef/.test(text))).toBe(false);
+      expect(weak).toContainEqual(expect.stringMatching(/^weak '\w+' of WeakRef @\d+$/));
     });
 
     it("names timers", () => {
