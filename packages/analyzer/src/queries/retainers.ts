@@ -82,7 +82,8 @@ export function explainRetainer(index: HeapIndexes, source: number, edge: number
 
   if (source === graph.rootIndex || graph.nodeKind[source] === v.synthetic) {
     if (kind === v.edge.shortcut) return direct("the global object", "root");
-    return direct(`a GC root ${sourceName || kindOf(graph, source)}`, "root");
+    const root = sourceName || kindOf(graph, source);
+    return direct(`a GC root ${root.startsWith("(") ? root : `(${root})`}`, "root");
   }
 
   if (kind === v.edge.internal && typeof name === "string" && name.includes(" pair in WeakMap ")) {
@@ -123,15 +124,18 @@ export function explainRetainer(index: HeapIndexes, source: number, edge: number
       return direct(`an immediate (setImmediate) @${graph.nodeId[source]}`, "timer");
     if (sourceName === "TimersList" || sourceName === "ImmediateList")
       return direct("Node's timer list", "timer");
-    const listener =
-      listenerOf(index, source, String(name), [edge]) ?? onceListener(index, source, name, edge);
-    if (listener) return listener;
-    const exported = commonJsExport(index, source, String(name), edge);
-    if (exported) return exported;
+    // `_events` and `module.exports` have a referrer or two; a prototype can have millions.
+    if (fewInrefs(index, source)) {
+      const listener =
+        listenerOf(index, source, String(name), [edge]) ?? onceListener(index, source, name, edge);
+      if (listener) return listener;
+      const exported = commonJsExport(index, source, String(name), edge);
+      if (exported) return exported;
+    }
     return direct(`property '${name}' of ${label(graph, source)}`);
   }
   if (kind === v.edge.element) {
-    const listeners = eventsOwner(index, source);
+    const listeners = fewInrefs(index, source) ? eventsOwner(index, source) : null;
     if (listeners) {
       const listener = listenerOf(index, listeners.events, listeners.event, [listeners.edge, edge]);
       if (listener) return listener;
@@ -501,6 +505,12 @@ export function globalObjects(graph: HeapGraph): Set<number> {
     globalsCache.set(graph, set);
   }
   return set;
+}
+
+/** True when `node` has at most `max` referrers: cheap to scan for a structural one. */
+function fewInrefs(index: HeapIndexes, node: number, max = 64): boolean {
+  const { firstInref } = index.inrefs;
+  return firstInref[node + 1]! - firstInref[node]! <= max;
 }
 
 /** True when `holder` is nearer the roots than `node`: the step lies on a shortest path. */
