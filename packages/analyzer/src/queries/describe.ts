@@ -140,3 +140,11 @@ export function describe(index: HeapIndexes, node: number): string {
   const retained = index.retainedSize[node]!;
   return `${label(index.graph, node)} (${formatBytes(self)}, retains ${formatBytes(retained)})`;
 }
+
+/** Throws a RangeError unless `node` is a node index of the graph (not an object id). */
+export function checkNode(graph: HeapGraph, node: number): void {
+  if (!Number.isInteger(node) || node < 0 || node >= graph.nodeCount)
+    throw new RangeError(
+      `node index ${node} is not in this heap (0..${graph.nodeCount - 1}); for an object id use nodeIndexOf(id)`,
+    );
+}

@@ -1,7 +1,7 @@
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { EdgeStrength, UNREACHABLE } from "../graph/heap-index.js";
-import { describe } from "./describe.js";
+import { checkNode, describe } from "./describe.js";
 import {
   explainRetainer,
   isCloser,
@@ -69,6 +69,7 @@ export function identify(
   node: number,
   options: IdentifyOptions = {},
 ): Identification {
+  checkNode(index.graph, node);
   const depth = options.depth ?? 12;
   const width = options.width ?? 4;
   const maxSteps = options.maxSteps ?? 500;

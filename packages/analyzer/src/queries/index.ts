@@ -1,5 +1,6 @@
 // Queries over an indexed heap: identify, show, find, count, largest, roots, globals, strings, diff.
 export {
+  checkNode,
   closurePhrase,
   describe,
   functionName,

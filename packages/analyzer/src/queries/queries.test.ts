@@ -77,6 +77,7 @@ group("describe and show", () => {
     const text = show(a, one(a, "string~/^x+!$/"));
     expect(text.stringValue).toBe(`${"x".repeat(5000)}!`);
     expect(JSON.parse(JSON.stringify(leak))).toEqual(leak);
+    expect(() => show(a, a.graph.nodeCount)).toThrow(/not in this heap.*nodeIndexOf/);
   });
 
   it("lists outrefs and inrefs with kind, name and strength", () => {

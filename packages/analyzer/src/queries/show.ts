@@ -1,6 +1,6 @@
 import { type AllocationFrame, allocationStack } from "../graph/allocation-stack.js";
 import { type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
-import { describe, type SourceLocation, sourceLocation, typeName } from "./describe.js";
+import { checkNode, describe, type SourceLocation, sourceLocation, typeName } from "./describe.js";
 import { type EdgeInfo, inrefs, outrefs } from "./edges.js";
 import { isString, kindOf, nameOf, stringValue, vocabulary } from "./vocabulary.js";
 
@@ -44,6 +44,7 @@ export function show(
   options: { edges?: number } = {},
 ): ObjectReport {
   const graph = index.graph;
+  checkNode(graph, node);
   const firstCount = options.edges ?? 10;
   const distance = index.distance[node]!;
   const dominator = index.dominator[node]!;
