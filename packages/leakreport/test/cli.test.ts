@@ -97,6 +97,29 @@ describe("heapmat-leakreport output", () => {
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(/no leaks found/);
   });
+  it("says which memory grows, from --stats", async () => {
+    const buffers = suite.buffers!;
+    const stats = join(scratch, "stats.ndjson");
+    await writeFile(stats, buffers.stats);
+    const { code, stdout } = await run("--stats", stats, ...buffers.files);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^memory: external memory grows \(\+\d+\.\d MiB\), the JS heap does not/m,
+    );
+  });
+
+  it("prints the diff by constructor for two dumps, and the suspects for one", async () => {
+    const two = await run(...leaky.slice(-2));
+    expect(two.code).toBe(0);
+    expect(two.stdout).toMatch(/^constructor +count +new +bytes +growth$/m);
+    expect(two.stdout).toMatch(/^SessionRecord +\d+ +\+40 /m);
+    expect(two.stdout).toMatch(/a third dump would separate leaks from churn/);
+    const one = await run(suite.buffers!.files.at(-1)!);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^#1 Array @\d+ retains [\d.]+ MiB \(\d+% of the heap\)$/m);
+    expect(one.stdout).toMatch(/accumulation point: Array @\d+/);
+    expect(one.stdout).toMatch(/which holds: \d+ Buffer/);
+  });
 });
 
 describe("heapmat-leakreport errors", () => {
