@@ -1,9 +1,10 @@
 // dump() and dumpSync(): take V8's snapshot through the inspector and write it as .hmat.
 // The async path hands V8's chunks to a worker thread, which parses, compresses and writes them
 // on the other core, so the host is blocked only for V8's own snapshot plus a copy per chunk.
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
 import * as v8 from "node:v8";
 import { Worker } from "node:worker_threads";
@@ -91,21 +92,70 @@ function prepare(path: string | undefined, options: DumpOptions): string {
   return path === undefined ? nextFileName() : resolve(path);
 }
 
-/** V8's snapshot, chunk by chunk, synchronously. */
-function takeSnapshot(onChunk: (chunk: string) => void): void {
-  const session = heapProfiler();
-  const listener = (message: { params: { chunk: string } }) => onChunk(message.params.chunk);
-  session.on("HeapProfiler.addHeapSnapshotChunk", listener);
-  let failure: Error | null = null;
-  try {
-    // The inspector answers a same-thread session synchronously: chunks arrive inside post().
+/**
+ * Up to Node 21 the inspector hands over V8's snapshot inside post(); from Node 22, V8 takes it
+ * in a task of its own (so no stack pins objects) and the chunks arrive after post() returns.
+ */
+const INSPECTOR_IS_SYNCHRONOUS = Number(process.versions.node.split(".")[0]) < 22;
+
+/** V8's snapshot, chunk by chunk; resolves once the last chunk was delivered. */
+function takeSnapshot(onChunk: (chunk: string) => void): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const session = heapProfiler();
+    const listener = (message: { params: { chunk: string } }) => onChunk(message.params.chunk);
+    session.on("HeapProfiler.addHeapSnapshotChunk", listener);
     session.post("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, (error) => {
-      if (error) failure = error;
+      session.removeListener("HeapProfiler.addHeapSnapshotChunk", listener);
+      if (error) reject(error);
+      else resolvePromise();
     });
-  } finally {
-    session.removeListener("HeapProfiler.addHeapSnapshotChunk", listener);
+  });
+}
+
+/** V8's snapshot, chunk by chunk, before returning. `scratch` may hold V8's JSON meanwhile. */
+function takeSnapshotSync(onChunk: (chunk: string) => void, scratch: string): void {
+  if (INSPECTOR_IS_SYNCHRONOUS) {
+    const session = heapProfiler();
+    const listener = (message: { params: { chunk: string } }) => onChunk(message.params.chunk);
+    session.on("HeapProfiler.addHeapSnapshotChunk", listener);
+    let answered = false;
+    let failure: Error | null = null;
+    try {
+      session.post("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, (error) => {
+        answered = true;
+        failure = error;
+      });
+    } finally {
+      session.removeListener("HeapProfiler.addHeapSnapshotChunk", listener);
+    }
+    if (failure) throw failure;
+    if (answered) return;
+    throw new Error("the inspector did not hand over the snapshot synchronously");
   }
-  if (failure) throw failure;
+  // V8's own synchronous writer, to a private temporary file, read back in chunks.
+  const json = scratch;
+  closeSync(openSync(json, "wx", 0o600));
+  try {
+    v8.writeHeapSnapshot(json);
+    const fd = openSync(json, "r");
+    try {
+      const decoder = new StringDecoder("utf8");
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) break;
+        onChunk(decoder.write(buffer.subarray(0, n)));
+      }
+      const rest = decoder.end();
+      if (rest) onChunk(rest);
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    try {
+      unlinkSync(json);
+    } catch {}
+  }
 }
 
 const reported = new WeakSet<Error>();
@@ -130,14 +180,20 @@ export function dumpSync(path?: string, options: DumpOptions = {}): DumpResult {
     target = prepare(path, options);
     const converter = new SnapshotConverter(target, writerOptions(options));
     let failure: unknown = null;
-    takeSnapshot((chunk) => {
-      if (failure) return;
-      try {
-        converter.write(chunk);
-      } catch (error) {
-        failure = error;
-      }
-    });
+    try {
+      const scratch = `${target}.${process.pid}.heapsnapshot.tmp`;
+      takeSnapshotSync((chunk) => {
+        if (failure) return;
+        try {
+          converter.write(chunk);
+        } catch (error) {
+          failure = error;
+        }
+      }, scratch);
+    } catch (error) {
+      converter.abort();
+      throw error;
+    }
     if (failure) throw failure;
     const totals = converter.finish();
     const ms = performance.now() - start;
@@ -219,14 +275,17 @@ function dumpInWorker(
     worker.on("message", (reply: WorkerReply) => {
       if ("ready" in reply) {
         const before = performance.now();
-        try {
-          takeSnapshot((chunk) => worker.postMessage(chunk));
-          worker.postMessage(null);
-        } catch (error) {
-          worker.terminate();
-          settle(error as Error);
-        }
-        blockedMs = performance.now() - before;
+        takeSnapshot((chunk) => worker.postMessage(chunk)).then(
+          () => {
+            // Up to the last chunk: V8's pause plus the copies (an upper bound from Node 22).
+            blockedMs = performance.now() - before;
+            worker.postMessage(null);
+          },
+          (error: Error) => {
+            worker.terminate();
+            settle(error);
+          },
+        );
       } else if ("done" in reply) {
         settle(null, { path, ...pick(reply), blockedMs, totalMs: performance.now() - start });
       } else settle(new Error(reply.error));
