@@ -62,7 +62,7 @@ export async function findLeaks(
     });
   // Ids are enough from the earlier dumps; a diff of two dumps also needs the first one's names.
   for (let i = 0; i < files.length - 1; i++)
-    digests.push(digest(await read(i, files.length > 2), files[i]!, kinds));
+    digests.push(digest(await read(i, files.length > 2), files[i]!, kinds, i === 0));
   const last = await read(files.length - 1, false);
   digests.push(digest(last, files.at(-1)!, kinds));
   if (!options.force) {

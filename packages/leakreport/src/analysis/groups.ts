@@ -197,10 +197,11 @@ function keepsGrowing(input: GroupingInput, drafts: Draft[]): boolean[] {
     return drafts.map((_, g) => now[g]! - before[g]! >= MIN_NET_GROWTH * fresh[g]!);
   }
   const gone = drafts.map(() => 0);
-  if (first.sizes) {
-    for (let k = 0; k < first.keys.length; k++) {
-      const key = first.keys[k]!;
-      const set = shapes.get(first.sizes[k]! * 64 + (key % 64));
+  if (first.objects) {
+    const { keys, sizes } = first.objects;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const set = shapes.get(sizes[k]! * 64 + (key % 64));
       if (!set || indexOfKey(last.keys, key) >= 0) continue;
       for (const g of set) gone[g]!++;
     }

@@ -9,8 +9,11 @@ export interface DumpDigest {
   nodeCount: number;
   /** Sorted object keys (id and kind), see `objectKey`. */
   keys: Float64Array;
-  /** Self size of each key's object, or null when the dump was read without sizes. */
-  sizes: Float64Array | null;
+  /**
+   * Every object's key and self size, unsorted: kept for the first dump of a series only (to tell
+   * replacement from growth), and only when the dump carries sizes.
+   */
+  objects: { keys: Float64Array; sizes: Float64Array } | null;
   /** Highest V8 heap object id (0 when ids carry no order, as Perl addresses). */
   maxId: number;
   /** Objects and bytes per population key, or null when the dump was read without names. */
@@ -36,7 +39,12 @@ export class KindTable {
   }
 }
 
-export function digest(graph: HeapGraph, file: string, kinds: KindTable): DumpDigest {
+export function digest(
+  graph: HeapGraph,
+  file: string,
+  kinds: KindTable,
+  keepObjects = false,
+): DumpDigest {
   const codes = kinds.codes(graph);
   const { nodeCount, nodeId, nodeKind, nodeSelfSize } = graph;
   const keys = new Float64Array(nodeCount);
@@ -49,19 +57,17 @@ export function digest(graph: HeapGraph, file: string, kinds: KindTable): DumpDi
     keys[i] = objectKey(id, codes[nodeKind[i]!]!);
     if (ordered && id % 2 === 1 && id > maxId) maxId = id;
   }
-  // Sort the keys and carry the sizes along: sort node indexes by key once.
-  const order = Uint32Array.from({ length: nodeCount }, (_, i) => i).sort(
-    (a, b) => keys[a]! - keys[b]!,
-  );
-  const sorted = Float64Array.from(order, (i) => keys[i]!);
-  const sizes =
-    nodeSelfSize.length >= nodeCount ? Float64Array.from(order, (i) => nodeSelfSize[i]!) : null;
+  const objects =
+    keepObjects && nodeSelfSize.length >= nodeCount
+      ? { keys: keys.slice(), sizes: nodeSelfSize.slice(0, nodeCount) }
+      : null;
+  keys.sort();
   return {
     file,
     info: graph.info,
     nodeCount,
-    keys: sorted,
-    sizes,
+    keys,
+    objects,
     maxId,
     population: population(graph),
   };
