@@ -34,11 +34,14 @@ export async function main(argv: string[], version: string): Promise<number> {
   // Options before FILE are the shell's; everything after COMMAND belongs to the command.
   const first = argv.findIndex((a) => !a.startsWith("-"));
   const ours = first < 0 ? argv : argv.slice(0, first);
-  const [file, ...commandWords] = first < 0 ? [] : argv.slice(first);
+  const [file, ...rest] = first < 0 ? [] : argv.slice(first);
+  // --debug and --no-color also work at the end of a one-shot command line.
+  const late = new Set<string>(rest.filter((w) => w === "--debug" || w === "--no-color"));
+  const commandWords = rest.filter((w) => !late.has(w));
   const err = makeStyle(process.stderr);
   let values: { [K in keyof typeof globalOptions]?: boolean };
   try {
-    ({ values } = parseArgs({ args: ours, options: globalOptions, strict: true }));
+    ({ values } = parseArgs({ args: [...ours, ...late], options: globalOptions, strict: true }));
   } catch (error) {
     process.stderr.write(`${err("red", "error:")} ${(error as Error).message.split("\n")[0]}\n`);
     process.stderr.write(`${USAGE}\n`);
@@ -96,7 +99,7 @@ export async function main(argv: string[], version: string): Promise<number> {
 
   let code: number;
   if (oneShot) code = await shell.execute(commandWords);
-  else if (!process.stdin.isTTY) code = await script(shell, process.stdin);
+  else if (!tty) code = await script(shell, process.stdin);
   else {
     code = await shell.execute("summary");
     if (code === 0) code = await interactive(shell, new History(historyFile()));

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { heapmat } from "./run.js";
 
-const { dir, first } = inject("snapshots");
+const { dir, first, hmat } = inject("snapshots");
 
 describe("heapmat FILE COMMAND (one-shot)", () => {
   it("prints the summary and exits 0", () => {
@@ -26,6 +26,23 @@ describe("heapmat FILE COMMAND (one-shot)", () => {
       expect(data.objects).toBeGreaterThan(1000);
       expect(data.totalSize).toBeGreaterThan(300_000);
     }
+  });
+
+  it("reads .hmat dumps, with the process they came from", () => {
+    const run = heapmat([hmat, "summary"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^heapmat dump .*small\.hmat\nNode v\d+\.\d+\.\d+, V8 \S+\nProcess \d+ on \S+, dumped for test \(shell\) at \d{4}-/,
+    );
+    expect(JSON.parse(heapmat([hmat, "summary", "--json"]).stdout)).toMatchObject({
+      format: "hmat",
+      reason: "test",
+      label: "shell",
+      pid: expect.any(Number),
+    });
+    expect(heapmat([hmat, "identify", "global.keep"]).stdout).toMatch(
+      /^Map @\d+ .* is:\n└─ a global 'keep'\n$/,
+    );
   });
 
   it("exits 2 on an unknown command, with a suggestion", () => {

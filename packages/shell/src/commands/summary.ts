@@ -19,10 +19,12 @@ export const summary: Command = {
       format: info.format,
       nodeVersion: info.nodeVersion ?? null,
       v8Version: info.v8Version ?? null,
-      pid: info.pid ?? null,
+      // Numbers may arrive as BigInt from a format's 64-bit integers.
+      pid: info.pid === undefined ? null : Number(info.pid),
       hostname: info.hostname ?? null,
       reason: info.reason ?? null,
-      dumpTime: info.dumpTime ? new Date(info.dumpTime).toISOString() : null,
+      label: info.label ?? null,
+      dumpTime: info.dumpTime ? new Date(Number(info.dumpTime)).toISOString() : null,
       objects: graph.nodeCount,
       references: graph.edgeCount,
       totalSize: totalSelfSize(graph),
@@ -33,14 +35,18 @@ export const summary: Command = {
       data.nodeVersion && `Node ${data.nodeVersion}`,
       data.v8Version && `V8 ${data.v8Version}`,
     ].filter(Boolean);
-    const process = [
-      data.pid !== null && `pid ${data.pid}`,
+    if (versions.length) lines.push(versions.join(", "));
+    const origin = [
+      data.pid !== null && `Process ${data.pid}`,
       data.hostname && `on ${data.hostname}`,
+    ].filter(Boolean);
+    const when = [
       data.reason && `dumped for ${data.reason}`,
+      data.label && `(${data.label})`,
       data.dumpTime && `at ${data.dumpTime}`,
     ].filter(Boolean);
-    if (versions.length || process.length) {
-      lines.push(`From ${[versions.join(", "), process.join(" ")].filter(Boolean).join(" ")}`);
+    if (origin.length || when.length) {
+      lines.push([origin.join(" "), when.join(" ")].filter(Boolean).join(", "));
     }
     lines.push(
       `Heap contains ${data.objects.toLocaleString("en-US")} objects, ` +
