@@ -28,6 +28,8 @@ export interface FindLeaksOptions {
 }
 
 export interface LoadProgress {
+  /** Reading the dumps, then analysing the last one (indexes, structures, paths). */
+  phase: "read" | "analyse";
   file: string;
   /** Index of the file in the series. */
   index: number;
@@ -58,7 +60,14 @@ export async function findLeaks(
     openSnapshot(files[index]!, {
       idsOnly,
       onProgress: (done, total) =>
-        options.onProgress?.({ file: files[index]!, index, files: files.length, done, total }),
+        options.onProgress?.({
+          phase: "read",
+          file: files[index]!,
+          index,
+          files: files.length,
+          done,
+          total,
+        }),
     });
   // Ids are enough from the earlier dumps; a diff of two dumps also needs the first one's names.
   for (let i = 0; i < files.length - 1; i++)
@@ -86,6 +95,14 @@ export async function findLeaks(
     memory: memoryGrowth(options.stats ?? dumpSamples(digests)),
     notes: [],
   };
+  options.onProgress?.({
+    phase: "analyse",
+    file: files.at(-1)!,
+    index: files.length - 1,
+    files: files.length,
+    done: 0,
+    total: undefined,
+  });
   const indexes = indexHeap(last);
 
   if (report.mode === "suspects") {
