@@ -36,6 +36,7 @@ if (mode === "child") {
   let result = {};
   if (kind === "v8") v8.writeHeapSnapshot(out);
   else if (kind === "dump") result = await dump(out, { force: true });
+  else if (kind === "dumpFile") result = await dump(out, { force: true, via: "file" });
   else result = dumpSync(out, { force: true });
   const totalMs = performance.now() - start;
   await new Promise((r) => setTimeout(r, 50));
@@ -47,12 +48,16 @@ if (mode === "child") {
 
 const dir = mkdtempSync(join(tmpdir(), "heapmat-measure-"));
 const rows = [];
-for (const kind of ["v8", "dump", "dumpSync"]) {
+for (const kind of ["v8", "dump", "dumpFile", "dumpSync"]) {
   const file = join(dir, kind === "v8" ? "heap.heapsnapshot" : `${kind}.hmat`);
-  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "child", count, file, kind], {
-    encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), "child", count, file, kind],
+    {
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    },
+  );
   if (run.status !== 0) throw new Error(run.stderr);
   const row = JSON.parse(run.stdout);
   row.bytes = statSync(file).size;
@@ -61,7 +66,9 @@ for (const kind of ["v8", "dump", "dumpSync"]) {
 }
 rmSync(dir, { recursive: true });
 const [v8row] = rows;
-console.log(`Node ${process.version}, ${count} objects, ${rows[1].nodes} nodes, ${rows[1].edges} edges`);
+console.log(
+  `Node ${process.version}, ${count} objects, ${rows[1].nodes} nodes, ${rows[1].edges} edges`,
+);
 for (const r of rows)
   console.log(
     `${r.kind.padEnd(9)} loop blocked ${Math.round(r.loopBlockedMs)} ms (${(r.loopBlockedMs / v8row.loopBlockedMs).toFixed(2)}x), ` +

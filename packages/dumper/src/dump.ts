@@ -30,6 +30,12 @@ export interface DumpOptions {
   worker?: boolean;
   /** zlib level 1..9 (default 6). */
   level?: number;
+  /**
+   * How V8's snapshot reaches the worker: streamed from the inspector (default), or written by
+   * V8's own writer to a temporary file beside the target (the host's pause and peak memory are
+   * then exactly V8's writer's, at the cost of disk space for the JSON).
+   */
+  via?: "inspector" | "file";
 }
 
 export interface DumpResult {
@@ -233,7 +239,7 @@ async function dumpAsync(path: string | undefined, options: DumpOptions): Promis
     target = prepare(path, options);
     const file = options.worker === false ? null : workerFile();
     if (!file) return dumpSync(target, { ...options, force: true });
-    return await dumpInWorker(file, target, writerOptions(options), start);
+    return await dumpInWorker(file, target, writerOptions(options), start, options.via === "file");
   } catch (error) {
     throw report(target, error);
   }
@@ -260,11 +266,28 @@ function dumpInWorker(
   path: string,
   options: HmatWriterOptions,
   start: number,
+  viaFile: boolean,
 ): Promise<DumpResult> {
   return new Promise((resolvePromise, reject) => {
-    // No preloads in our worker: it must not install triggers of its own.
-    const worker = new Worker(file, { workerData: { path, options }, execArgv: [] });
+    let json: string | undefined;
     let blockedMs = 0;
+    if (viaFile) {
+      json = `${path}.${process.pid}.heapsnapshot.tmp`;
+      const before = performance.now();
+      try {
+        closeSync(openSync(json, "wx", 0o600));
+        v8.writeHeapSnapshot(json);
+      } catch (error) {
+        try {
+          unlinkSync(json);
+        } catch {}
+        reject(error);
+        return;
+      }
+      blockedMs = performance.now() - before;
+    }
+    // No preloads in our worker: it must not install triggers of its own.
+    const worker = new Worker(file, { workerData: { path, options, json }, execArgv: [] });
     let settled = false;
     const settle = (error: Error | null, result?: DumpResult) => {
       if (settled) return;
@@ -274,6 +297,7 @@ function dumpInWorker(
     };
     worker.on("message", (reply: WorkerReply) => {
       if ("ready" in reply) {
+        if (json) return; // the worker reads the file by itself
         const before = performance.now();
         takeSnapshot((chunk) => worker.postMessage(chunk)).then(
           () => {
