@@ -163,6 +163,27 @@ describe("commands on a real snapshot", () => {
       ["allocs", "global.appCache"],
       ["diff", second, "--top", "2"],
     ];
-    for (const args of samples) expect(json(first, ...args), args.join(" ")).not.toBeUndefined();
+    // One script, one process: each command prints one JSON document.
+    const run = heapmat([first], samples.map((args) => `${args.join(" ")} --json`).join("\n"));
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const docs = jsonDocuments(run.stdout);
+    expect(docs).toHaveLength(samples.length);
+    expect(docs[0]!.format).toBe("heapsnapshot");
   });
 });
+
+/** Splits concatenated pretty-printed JSON documents (each ends with a line at column 0). */
+function jsonDocuments(text: string): Record<string, unknown>[] {
+  const docs: Record<string, unknown>[] = [];
+  let pending = "";
+  for (const line of text.split("\n")) {
+    pending += `${line}\n`;
+    if (/^[\]}]$|^null$|^\[\]$|^\{\}$/.test(line)) {
+      docs.push(JSON.parse(pending));
+      pending = "";
+    }
+  }
+  expect(pending.trim()).toBe("");
+  return docs;
+}
