@@ -64,6 +64,7 @@ export class V8ColumnsBuilder {
   /**
    * Field positions come from `meta` (they differ between Node versions); counts from the header
    * (-1 when absent: the columns then grow). In idsOnly mode only ids, kinds and sizes are kept.
+   * `inputBytes` (the JSON's size, when known) bounds what the header's counts may allocate.
    */
   constructor(
     meta: V8Meta,
@@ -72,6 +73,7 @@ export class V8ColumnsBuilder {
     private readonly idsOnly: boolean,
     private readonly fail: JsonFail,
     at: number,
+    inputBytes?: number,
   ) {
     const nf = meta.node_fields;
     const ef = meta.edge_fields;
@@ -95,8 +97,12 @@ export class V8ColumnsBuilder {
       this.fTrace = nf.indexOf("trace_node_id");
       this.fDetached = nf.indexOf("detachedness");
     }
-    this.growNodes(Math.max(headerNodeCount, 0));
-    if (!idsOnly) this.growEdges(Math.max(headerEdgeCount, 0));
+    // A count is trusted up front only as far as the input could hold it (a number and a comma
+    // per field); past that the columns grow as numbers actually arrive.
+    const upfront = (count: number, fields: number) =>
+      Math.min(Math.max(count, 0), Math.floor((inputBytes ?? UNKNOWN_SIZE_BYTES) / (2 * fields)));
+    this.growNodes(upfront(headerNodeCount, this.nodeFields));
+    if (!idsOnly) this.growEdges(upfront(headerEdgeCount, this.edgeFields));
   }
 
   /** The nodes' columns with no edges (idsOnly), after checking the count. */
@@ -331,7 +337,8 @@ export class V8ColumnsBuilder {
     let n = this.nodeCount;
     let f = this.nodeField;
     const need = n + Math.ceil((f + k) / F);
-    if (need > this.nodeCapacity) this.growNodes(Math.max(need, 2 * this.nodeCapacity));
+    if (need > this.nodeCapacity)
+      this.growNodes(grown(need, this.nodeCapacity, this.headerNodeCount));
     const { fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
     const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
       this;
@@ -369,7 +376,8 @@ export class V8ColumnsBuilder {
     let e = this.edgeCount;
     let f = this.edgeField;
     const need = e + Math.ceil((f + k) / E);
-    if (need > this.edgeCapacity) this.growEdges(Math.max(need, 2 * this.edgeCapacity));
+    if (need > this.edgeCapacity)
+      this.growEdges(grown(need, this.edgeCapacity, this.headerEdgeCount));
     const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
     for (let j = 0; j < k; j++) {
       const v = values[j]!;
@@ -425,6 +433,15 @@ export class V8ColumnsBuilder {
     this.edgeName = resize(this.edgeName, capacity);
     this.edgeTarget = resize(this.edgeTarget, capacity);
   }
+}
+
+/** Without a known input size, header counts preallocate at most this many bytes' worth. */
+const UNKNOWN_SIZE_BYTES = 1 << 20;
+
+/** Doubling growth, stopping at the header's count when it is still ahead. */
+function grown(need: number, capacity: number, headerCount: number): number {
+  const doubled = Math.max(need, 2 * capacity);
+  return headerCount >= need ? Math.min(doubled, headerCount) : doubled;
 }
 
 type Column = Uint8Array | Uint32Array | Float64Array;

@@ -28,7 +28,12 @@ export async function readHeapSnapshot(
   const peeked = await peekSource(source, 2);
   const gzip = isGzip(peeked.head);
   const input = gzip ? gunzipSource(peeked.source, (read) => progress.update(read)) : peeked.source;
-  const parser = new HeapSnapshotParser(source.name, options.idsOnly === true, gzip);
+  const parser = new HeapSnapshotParser(
+    source.name,
+    options.idsOnly === true,
+    gzip,
+    gzip ? undefined : source.size,
+  );
   let read = 0;
   for await (const chunk of input.chunks()) {
     read += chunk.byteLength;
@@ -87,6 +92,8 @@ class HeapSnapshotParser {
     private readonly file: string,
     private readonly idsOnly: boolean,
     private readonly gzip: boolean,
+    /** The JSON's size when known: header counts may not allocate beyond what it could hold. */
+    private readonly inputBytes?: number,
   ) {}
 
   /** Consumes one chunk; returns true when nothing more is needed (idsOnly, once nodes are in). */
@@ -294,6 +301,7 @@ class HeapSnapshotParser {
       this.idsOnly,
       this.fail,
       at,
+      this.inputBytes,
     );
   }
 }

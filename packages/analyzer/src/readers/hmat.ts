@@ -38,6 +38,8 @@ const KNOWN_SECTIONS = new Set<string>(Object.values(Section));
 interface Block {
   count: number;
   columns: RawColumn[];
+  /** Where its section starts in the file, for errors. */
+  offset: number;
 }
 
 /** Reads a .hmat file into a heap graph. */
@@ -56,30 +58,35 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
     if (!KNOWN_SECTIONS.has(frame.tag)) continue;
     if (options.idsOnly && !IDS_ONLY_SECTIONS.has(frame.tag)) continue;
     const value = await decodeBody(source.name, frame);
-    switch (frame.tag) {
-      case Section.Info:
-        info = value;
-        break;
-      case Section.V8:
-        meta = (value as { meta: V8Meta }).meta;
-        break;
-      case Section.Strings:
-        for (const entry of unpackStrings(value as unknown as StringsBlock))
-          strings.push(entryText(entry));
-        break;
-      case Section.TraceTree:
-        traceTree = value.tree as unknown[];
-        break;
-      case Section.End:
-        ended = true;
-        break;
-      default: {
-        const key = TABLE_OF_SECTION.get(frame.tag);
-        if (key) {
-          blocks[key] ??= [];
-          blocks[key].push(value as unknown as Block);
+    // A section that decodes but is not what its tag promises is named as such, never a TypeError.
+    try {
+      switch (frame.tag) {
+        case Section.Info:
+          info = value;
+          break;
+        case Section.V8:
+          meta = checkMeta((value as { meta: V8Meta }).meta);
+          break;
+        case Section.Strings:
+          for (const entry of unpackStrings(value as unknown as StringsBlock))
+            strings.push(entryText(entry));
+          break;
+        case Section.TraceTree:
+          traceTree = value.tree as unknown[];
+          break;
+        case Section.End:
+          ended = true;
+          break;
+        default: {
+          const key = TABLE_OF_SECTION.get(frame.tag);
+          if (key) {
+            blocks[key] ??= [];
+            blocks[key].push(checkBlock(value, frame.offset));
+          }
         }
       }
+    } catch (error) {
+      throw asReadError(error, source.name, frame.offset, `a well-formed "${frame.tag}" section`);
     }
   }
   if (!ended && !options.salvage)
@@ -92,7 +99,7 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
   if (!meta)
     throw new SnapshotReadError(source.name, frames.completeUpTo, 'the "v8" section', !ended);
 
-  const tables = decodeTables(meta, blocks);
+  const tables = decodeTables(source.name, meta, blocks);
   const nodes = tables.nodes ?? new Float64Array(0);
   const edges = tables.edges ?? new Float64Array(0);
   fitEdges(meta, nodes, options.idsOnly ? 0 : edges.length / meta.edge_fields.length);
@@ -108,9 +115,86 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
   // A salvaged file may lack strings that names refer to.
   const nameAt = meta.node_fields.indexOf("name");
   const width = meta.node_fields.length;
-  for (let o = nameAt; o < nodes.length; o += width)
-    while (strings.length <= nodes[o]!) strings.push("");
-  return graphFromV8Columns(columns, dumpInfo(info, source.name));
+  let names = strings.length;
+  for (let o = nameAt; o < nodes.length; o += width) names = Math.max(names, nodes[o]! + 1);
+  if (options.salvage) {
+    const indexKind = indexKinds(meta.edge_types[0]);
+    const type = meta.edge_fields.indexOf("type");
+    const name = meta.edge_fields.indexOf("name_or_index");
+    const step = meta.edge_fields.length;
+    for (let o = 0; o < columns.edges.length; o += step)
+      if (indexKind[columns.edges[o + type]!] === 0)
+        names = Math.max(names, columns.edges[o + name]! + 1);
+  }
+  // Bounded by the names' count: a corrupt name index is an error below, not an allocation.
+  if (names - strings.length <= nodes.length + columns.edges.length)
+    while (strings.length < names) strings.push("");
+  let graph: HeapGraph;
+  try {
+    graph = graphFromV8Columns(columns, dumpInfo(info, source.name));
+  } catch (error) {
+    throw asReadError(error, source.name, frames.completeUpTo, "consistent node and edge tables");
+  }
+  const problem = graphProblem(graph);
+  if (problem) throw new SnapshotReadError(source.name, frames.completeUpTo, problem);
+  return graph;
+}
+
+/** Turns a decoding failure (a TypeError, a RangeError) into the readers' typed error. */
+function asReadError(error: unknown, file: string, offset: number, expected: string): unknown {
+  if (!(error instanceof Error) || error instanceof SnapshotReadError) return error;
+  return new SnapshotReadError(file, offset, `${expected} (${error.message})`);
+}
+
+function checkMeta(meta: V8Meta): V8Meta {
+  const ok =
+    meta &&
+    Array.isArray(meta.node_fields) &&
+    Array.isArray(meta.edge_fields) &&
+    Array.isArray(meta.node_types?.[0]) &&
+    Array.isArray(meta.edge_types?.[0]) &&
+    ["type", "name", "id", "self_size", "edge_count"].every((f) => meta.node_fields.includes(f)) &&
+    ["type", "name_or_index", "to_node"].every((f) => meta.edge_fields.includes(f));
+  if (!ok) throw new TypeError("meta lacks the node and edge fields and types");
+  return meta;
+}
+
+/** A column block's shape, and a row count its columns can hold (each row takes a byte or more). */
+function checkBlock(value: Record<string, unknown>, offset: number): Block {
+  const { count, columns } = value as { count: unknown; columns: unknown };
+  if (!Number.isSafeInteger(count) || (count as number) < 0 || !Array.isArray(columns))
+    throw new TypeError("a block needs a row count and columns");
+  for (const column of columns)
+    if (
+      !Array.isArray(column) ||
+      typeof column[0] !== "string" ||
+      typeof column[1] !== "number" ||
+      !(column[2] instanceof Uint8Array) ||
+      column[2].length < (count as number)
+    )
+      throw new TypeError(`column ${String(column?.[0])} cannot hold ${count} rows`);
+  return { count: count as number, columns: columns as RawColumn[], offset };
+}
+
+/** What makes a decoded graph unsafe to query: kinds, names and targets out of range. */
+function graphProblem(g: HeapGraph): string | null {
+  const n = g.nodeCount;
+  const m = g.edgeCount;
+  if (g.firstEdge[n] !== m)
+    return `the nodes' edge counts to add up to the ${m} edges (they add up to ${g.firstEdge[n]})`;
+  for (let i = 0; i < n; i++) {
+    if (g.firstEdge[i + 1]! < g.firstEdge[i]!) return `node ${i}'s edge count to be positive`;
+    if (g.nodeKind[i]! >= g.nodeKinds.length) return `node ${i}'s type to be a known node type`;
+    if (g.nodeName[i]! >= g.strings.length) return `node ${i}'s name to index the strings`;
+  }
+  for (let e = 0; e < m; e++) {
+    if (g.edgeTarget[e]! >= n || !Number.isInteger(g.edgeTarget[e]))
+      return `edge ${e} to point at one of the ${n} nodes`;
+    if (g.edgeKind[e]! >= g.edgeKinds.length) return `edge ${e}'s type to be a known edge type`;
+    if (g.edgeKindIsIndex[g.edgeKind[e]!] === 0 && g.edgeName[e]! >= g.strings.length)
+      return `edge ${e}'s name to index the strings`;
+  }
+  return null;
 }
 
 const TABLE_OF_SECTION = new Map(
@@ -150,7 +234,11 @@ function dumpInfo(info: Record<string, unknown>, file: string): DumpInfo {
 }
 
 /** Decodes column blocks into V8's flat layout (offsets restored), table by table. */
-function decodeTables(meta: V8Meta, blocks: Record<string, Block[]>): Record<string, Float64Array> {
+function decodeTables(
+  file: string,
+  meta: V8Meta,
+  blocks: Record<string, Block[]>,
+): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   const nodeFieldCount = meta.node_fields.length;
   for (const key of Object.keys(TABLES)) {
@@ -160,7 +248,7 @@ function decodeTables(meta: V8Meta, blocks: Record<string, Block[]>): Record<str
     if (!fields) continue;
     const width = fields.length;
     const flat = new Float64Array(list.reduce((n, b) => n + b.count, 0) * width);
-    const owners = key === "edges" ? edgeOwners(meta, out.nodes) : null;
+    const owners = key === "edges" ? edgeOwners(meta, out.nodes, flat.length / width) : null;
     const indexKind = indexKinds(meta.edge_types[0]);
     let start = 0;
     for (const block of list) {
@@ -180,7 +268,11 @@ function decodeTables(meta: V8Meta, blocks: Record<string, Block[]>): Record<str
         const f = fields.indexOf(column[0]);
         if (f < 0) continue;
         const multiplier = NODE_OFFSET_FIELDS.includes(column[0]) ? nodeFieldCount : 1;
-        decodeColumn(column, block.count, flat, start, width, f, edges, multiplier);
+        try {
+          decodeColumn(column, block.count, flat, start, width, f, edges, multiplier);
+        } catch (error) {
+          throw asReadError(error, file, block.offset, `a well-formed column "${column[0]}"`);
+        }
       }
       start += block.count;
     }
@@ -189,16 +281,17 @@ function decodeTables(meta: V8Meta, blocks: Record<string, Block[]>): Record<str
   return out;
 }
 
-function edgeOwners(meta: V8Meta, nodes: Float64Array | undefined): Uint32Array {
+/** Each edge row's owning node, for the rows present (edge counts beyond them are ignored). */
+function edgeOwners(meta: V8Meta, nodes: Float64Array | undefined, rows: number): Uint32Array {
   if (!nodes) return new Uint32Array(0);
   const width = meta.node_fields.length;
   const at = meta.node_fields.indexOf("edge_count");
   let total = 0;
   for (let o = at; o < nodes.length; o += width) total += nodes[o]!;
-  const owners = new Uint32Array(total);
+  const owners = new Uint32Array(Math.min(total, rows));
   let e = 0;
-  for (let n = 0, o = at; o < nodes.length; n++, o += width)
-    for (let k = nodes[o]!; k > 0; k--) owners[e++] = n;
+  for (let n = 0, o = at; o < nodes.length && e < owners.length; n++, o += width)
+    for (let k = nodes[o]!; k > 0 && e < owners.length; k--) owners[e++] = n;
   return owners;
 }
 
@@ -208,7 +301,7 @@ function fitEdges(meta: V8Meta, nodes: Float64Array, edgeCount: number): void {
   const at = meta.node_fields.indexOf("edge_count");
   let left = edgeCount;
   for (let o = at; o < nodes.length; o += width) {
-    const take = Math.min(nodes[o]!, left);
+    const take = Math.max(0, Math.min(nodes[o]!, left));
     nodes[o] = take;
     left -= take;
   }
