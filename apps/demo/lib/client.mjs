@@ -1,15 +1,20 @@
-// A small polling client: each connection registers a status callback and its data, like a TLS
-// client registering an OCSP status callback, and drops them when it closes.
+// A small polling client. Each connection registers a status callback and its data with the
+// library's callback table, like a TLS client registering an OCSP status callback, and drops them
+// when it closes.
+import { randomBytes } from "node:crypto";
 import { drop, get, put } from "./callback-data.mjs";
 
 let nextId = 1;
 let nextHandle = 0x5000;
 
+/** The data handed to the status callback: the request and the stapled response it checks. */
 export class StatusRequest {
   constructor(site) {
     this.site = site;
-    this.nonce = Math.random().toString(36).slice(2);
+    this.nonce = randomBytes(8).toString("hex");
     this.requestedAt = Date.now();
+    // A stapled OCSP response with its responder certificate, about 4 KB, kept as text (JS heap).
+    this.response = randomBytes(3072).toString("base64");
   }
 }
 
@@ -29,7 +34,7 @@ export class Connection {
   fetch() {
     const check = get(this, "status_cb!!func");
     const rows = [];
-    for (let i = 0; i < 200; i++)
+    for (let i = 0; i < 50; i++)
       rows.push({ site: this.site, value: Math.random(), tag: `row-${i}` });
     return { ok: check("good"), body: JSON.stringify(rows) };
   }
