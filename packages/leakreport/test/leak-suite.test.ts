@@ -57,6 +57,8 @@ describe("the leak suite: real programs, real dumps, one per iteration", () => {
     expect(groups).toEqual([]);
     // It did see the cache turn over or fill, and held it back as a cache that stopped growing.
     expect(suppressed.stoppedGrowing).toBeGreaterThan(0);
+    const all = await findLeaks(suite[program]!.files, { all: true });
+    expect(all.groups.length).toBeGreaterThan(0);
   });
 
   it("counts new structures per dump for a steady leak", async () => {
@@ -184,6 +186,14 @@ describe(".hmat dumps from heapmat's dumper", () => {
 
   it("reports nothing for the LRU control", async () => {
     expect((await report("lru-control+hmat")).groups).toEqual([]);
+  });
+
+  it("refuses dumps of two processes by their pids", async () => {
+    const a = suite["map-cache+hmat"]!.files;
+    const b = suite["lru-control+hmat"]!.files;
+    await expect(findLeaks([a[0]!, a[1]!, b[2]!])).rejects.toThrow(
+      /come from different processes \(pid \d+ and \d+\)/,
+    );
   });
 
   it("reads a series that mixes .hmat and .heapsnapshot", async () => {

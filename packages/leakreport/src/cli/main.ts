@@ -157,18 +157,15 @@ function numberOptions(values: Record<string, unknown>): Numbers | string {
 }
 
 function reportError(error: unknown, io: Io, debug: boolean): number {
-  const code =
-    error instanceof DumpSequenceError
-      ? EXIT.usage
-      : error instanceof SnapshotReadError || isFileError(error)
-        ? EXIT.unreadable
-        : EXIT.unreadable;
-  const message =
-    error instanceof SnapshotReadError || error instanceof DumpSequenceError
-      ? error.message
-      : isFileError(error)
-        ? `${error.path}: ${fileErrorText(error.code)}`
-        : `unexpected error: ${(error as Error)?.message ?? String(error)} (rerun with --debug for details)`;
+  let code: number = EXIT.unreadable;
+  let message: string;
+  if (error instanceof DumpSequenceError) {
+    code = EXIT.usage;
+    message = error.message;
+  } else if (error instanceof SnapshotReadError) message = error.message;
+  else if (isFileError(error)) message = `${error.path}: ${fileErrorText(error.code)}`;
+  else
+    message = `unexpected error: ${(error as Error)?.message ?? String(error)} (--debug shows where)`;
   io.stderr.write(`heapmat-leakreport: ${message}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return code;
