@@ -66,8 +66,16 @@ export async function readSnapshot(
 }
 
 function readerFor(format: SnapshotFormat | null, file: string, head: Uint8Array): Reader {
-  if (format === null) throw new SnapshotReadError(file, 0, EXPECTED, head.length === 0);
+  if (format === null) throw new SnapshotReadError(file, 0, EXPECTED, cutMagic(head));
   return READERS[format];
+}
+
+/** Whether a file too short to sniff is the start of a known magic: a file cut within it. */
+function cutMagic(head: Uint8Array): boolean {
+  const magics = [HMAT_MAGIC, PMAT_MAGIC, "\x1f\x8b"];
+  return magics.some(
+    (magic) => head.length < magic.length && head.every((byte, i) => byte === magic.charCodeAt(i)),
+  );
 }
 
 function startsWith(head: Uint8Array, magic: string): boolean {
