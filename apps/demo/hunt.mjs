@@ -42,12 +42,15 @@ function classify() {
   step(
     "classify cheaply: which memory grows?",
     "Before reading any dump: the stats lines say whether the JS heap grows, or external memory",
-    "(Buffers), or only RSS (native code). One line per sample in which the poller ran:",
+    "(Buffers), or only RSS (native code). Followed here: the JS heap's old generation, where what",
+    "survives garbage collection lands (the young one swings by megabytes with fresh garbage), from",
+    `the end of start-up (dump ${FIRST_DUMP - 1}) on, one line per sample in which the poller ran:`,
   );
-  echo(`cat ${OUT}/stats.ndjson`);
-  const { samples, idle, growth } = heapTrend(`${OUT}/stats.ndjson`);
+  note(`\nfrom ${OUT}/stats.ndjson:`);
+  const startUpEnd = statSync(`${OUT}/poller-${FIRST_DUMP - 1}.hmat`).mtimeMs;
+  const { samples, startUp, idle, growth } = heapTrend(`${OUT}/stats.ndjson`, startUpEnd);
   for (const line of trendLines(samples)) console.log(line);
-  note(`(${idle} samples taken while the poller slept between polls are left out)`);
+  note(`(left out: ${startUp} samples of start-up, ${idle} taken while the poller slept)`);
   console.log(growth ? `=> ${growth.message}` : "=> too few samples to tell");
 }
 

@@ -1,29 +1,51 @@
 // The cheap classification, before any dump is read: the dumper's stats lines (process.memoryUsage
-// every few hundred ms), judged by leakreport's memoryGrowth rule.
+// and V8's heap spaces every few hundred ms), judged by leakreport's memoryGrowth rule.
 import { readFileSync } from "node:fs";
-import { memoryGrowth, parseStats } from "@heapmat/leakreport";
+import { memoryGrowth } from "@heapmat/leakreport";
 
 /** Below this change the program was idle between two samples (waiting for its next poll). */
-const IDLE_BYTES = 16 * 1024;
+const IDLE_BYTES = 4 * 1024;
 
-/** The samples in which the program ran, and the verdict on them. */
-export function heapTrend(statsPath) {
-  const all = parseStats(readFileSync(statsPath, "utf8"));
-  const samples = all.filter(
-    (sample, i) => i === 0 || Math.abs(sample.heapUsed - all[i - 1].heapUsed) >= IDLE_BYTES,
+/**
+ * The JS heap figure to follow: heapUsed without the young generation. The young generation holds
+ * mostly garbage waiting for the next scavenge and swings by megabytes between two samples; what
+ * survives collections lands in the old generation, so a leak climbs there steadily.
+ */
+function survivingHeap(line) {
+  return line.heapUsed - (line.spaces?.new_space ?? 0);
+}
+
+/**
+ * The samples taken after start-up (`since`, ms since the epoch) in which the program ran, and the
+ * verdict on them. Start-up grows the heap of any program, leaking or not.
+ */
+export function heapTrend(statsPath, since) {
+  const lines = readFileSync(statsPath, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line));
+  const afterStartUp = lines
+    .filter((line) => line.time >= since)
+    .map((line) => ({ rss: line.rss, external: line.external, heapUsed: survivingHeap(line) }));
+  const samples = afterStartUp.filter(
+    (sample, i) =>
+      i === 0 || Math.abs(sample.heapUsed - afterStartUp[i - 1].heapUsed) >= IDLE_BYTES,
   );
-  return { samples, idle: all.length - samples.length, growth: memoryGrowth(samples) };
+  return {
+    samples,
+    startUp: lines.length - afterStartUp.length,
+    idle: afterStartUp.length - samples.length,
+    growth: memoryGrowth(samples),
+  };
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 /** One line per sample, as Devel::Gladiator's per-iteration counts: the figure and its change. */
 export function trendLines(samples) {
-  let previous = 0;
-  return samples.map((sample) => {
-    const delta = sample.heapUsed - previous;
-    previous = sample.heapUsed;
-    const sign = delta >= 0 ? "+" : "-";
-    return `heap used ${kib(sample.heapUsed).padStart(9)} (${sign}${kib(Math.abs(delta))})`;
+  return samples.map((sample, i) => {
+    const delta = i === 0 ? 0 : sample.heapUsed - samples[i - 1].heapUsed;
+    const change = i === 0 ? "" : ` (${delta >= 0 ? "+" : "-"}${kib(Math.abs(delta))})`;
+    return `JS heap, old generation ${kib(sample.heapUsed).padStart(9)}${change}`;
   });
 }
