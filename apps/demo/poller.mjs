@@ -10,21 +10,26 @@ const iterations = Number(process.env.DEMO_ITERATIONS ?? 8);
 const pauseMs = Number(process.env.DEMO_PAUSE_MS ?? 300);
 const recent = [];
 
+/** Polls every site a few times; returns how many answers were good. */
 function pollOnce() {
+  let good = 0;
   for (const site of sites) {
     for (let attempt = 0; attempt < 3; attempt++) {
       const connection = new Connection(site);
       connection.open();
       const response = connection.fetch();
+      if (response.ok) good++;
       recent.push({ site, ok: response.ok, bytes: response.body.length });
       if (recent.length > 50) recent.shift();
       connection.close();
     }
   }
+  return good;
 }
 
 for (let i = 1; i <= iterations; i++) {
-  pollOnce();
+  const good = pollOnce();
+  console.log(`poll ${i}: ${good} good answers from ${sites.length} sites`);
   // One dump per call (HEAPMAT_DUMPER every=N keeps one in N), named by its file= pattern.
   await tick();
   await sleep(pauseMs);
