@@ -78,7 +78,16 @@ describe("heapmat FILE on a terminal", () => {
     term.type("values global.appC\t");
     await term.expect("global.appCache");
     term.type("\r");
-    await term.expect(/list +Array @\d+/);
+    const listing = await term.expect(/list +Array @(\d+)/);
+    const listId = /list +Array @(\d+)/.exec(listing)![1];
+    // Recent ids complete after @: at once when unique, else a second Tab lists them.
+    // (readline completes only on a Tab that ends a chunk of input: type the second one apart.)
+    term.type(`show @${listId!.slice(0, -1)}\t`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    term.type("\t");
+    await term.expect(`@${listId}`);
+    term.type("\x15show $2\r");
+    await term.expect(/^ {2}kind {8}object$/m);
     term.type("quit\r");
     expect(await term.exited).toBe(0);
   });
