@@ -91,16 +91,29 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const lane = async (): Promise<void> => {
     let worker: Worker | null = null;
     let pending: ((reply: Reply | null) => void) | null = null;
-    // A fresh worker first says "ready" (loading the readers is not a case's time).
-    const spawn = async () => {
-      const w = new Worker(WORKER, {
-        workerData: { seeds, campaign: seed },
-        execArgv: ["--import", REGISTER_TS],
-      });
-      await new Promise<void>((resolve, reject) => {
-        w.once("message", () => resolve());
-        w.once("error", reject);
-      });
+    // A fresh worker first says "ready" (loading the readers is not a case's time). Loading can
+    // fail for a moment while another build rewrites the dumper's dist/: try again.
+    const spawn = async (): Promise<Worker> => {
+      for (let attempt = 1; ; attempt++) {
+        const w = new Worker(WORKER, {
+          workerData: { seeds, campaign: seed },
+          execArgv: ["--import", REGISTER_TS],
+        });
+        try {
+          await new Promise<void>((resolve, reject) => {
+            w.once("message", () => resolve());
+            w.once("error", reject);
+            w.once("exit", () => reject(new Error("the fuzz worker exited while loading")));
+          });
+          return listen(w);
+        } catch (error) {
+          await w.terminate();
+          if (attempt === 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+        }
+      }
+    };
+    const listen = (w: Worker) => {
       w.on("message", (reply: Reply) => pending?.(reply));
       w.on("error", () => pending?.(null));
       w.on("exit", () => pending?.(null));

@@ -43,6 +43,7 @@ try {
     `fuzz: seed files: ${seeds.map((s) => `${s.name} (${s.bytes.length} B)`).join(", ")}`,
   );
   let shown = 0;
+  const started = performance.now();
   const report = await runCampaign({
     seeds,
     seed,
@@ -54,7 +55,8 @@ try {
     onProgress: (done, r) => {
       if (done - shown >= 1000 || done === cases) {
         shown = done;
-        console.error(`fuzz: ${done}/${cases} cases, ${summary(r)}`);
+        const s = ((performance.now() - started) / 1000).toFixed(0);
+        console.error(`fuzz: ${done}/${cases} cases in ${s} s, ${summary(r)}, ${memory(r)}`);
       }
     },
   });
@@ -70,13 +72,18 @@ function summary(r: CampaignReport): string {
   return `${c.crash} crashes, ${c.hang} hangs, ${c.allocation} over-allocations (${c.read} read, ${c.rejected} rejected)`;
 }
 
+function mb(n: number): string {
+  return `${(n / 2 ** 20).toFixed(1)} MB`;
+}
+
+function memory(r: CampaignReport): string {
+  return `largest allocation ${mb(r.largestAllocation)} (${mb(r.largestFromSmallInput)} for inputs of 1 KB or less); max RSS ${mb(r.maxRss)}`;
+}
+
 function print(r: CampaignReport): void {
-  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
   console.log(`seed ${r.seed}: ${r.cases} cases in ${(r.elapsedMs / 1000).toFixed(1)} s`);
   console.log(`  ${summary(r)}; ${r.truncated} named as truncated`);
-  console.log(
-    `  largest allocation ${mb(r.largestAllocation)} (${mb(r.largestFromSmallInput)} for inputs of 1 KB or less); max RSS ${mb(r.maxRss)}; slowest case ${r.slowestMs.toFixed(0)} ms (case ${r.slowestCase})`,
-  );
+  console.log(`  ${memory(r)}; slowest case ${r.slowestMs.toFixed(0)} ms (case ${r.slowestCase})`);
   for (const f of r.failures.slice(0, 50)) {
     console.log(`  ${f.kind}: case ${f.index} (${f.seedFile}: ${f.steps.join("; ")})`);
     console.log(`    ${f.detail}`);
