@@ -51,7 +51,7 @@ function listing(
   const all = entriesOf(graph, node);
   const shown = all.slice(start, start + count);
   const listed = shown.filter((e) => e.node >= 0).map((e) => e.node);
-  const keyWidth = Math.min(24, Math.max(0, ...shown.map((e) => e.key.length)));
+  const keyWidth = shown.reduce((width, e) => Math.min(24, Math.max(width, e.key.length)), 0);
   function* lines() {
     if (all.length === 0) {
       yield `${objectLabel(graph, node)} has no ${what}s`;

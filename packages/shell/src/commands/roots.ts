@@ -4,7 +4,7 @@ import { marker } from "../view/label.js";
 import type { Command, CommandContext, Output } from "./command.js";
 
 function namedList(list: NamedObject[], columns: number, heading: string): Output {
-  const nameWidth = Math.min(28, Math.max(...list.map((o) => o.name.length), 4));
+  const nameWidth = list.reduce((width, o) => Math.min(28, Math.max(width, o.name.length)), 4);
   const room = Math.max(20, columns - nameWidth - String(list.length).length - 6);
   const lines = table(
     [{ header: "" }, { header: heading, max: nameWidth }, { header: "Object", max: room }],

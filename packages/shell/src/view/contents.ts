@@ -64,7 +64,8 @@ function collectionEntries(graph: HeapGraph, node: number): Entry[] | undefined 
   const first = firstEntrySlot(graph, table, width, [...slots.keys()]);
   if (first === undefined) return [];
   const entries: Entry[] = [];
-  const last = Math.max(...slots.keys());
+  let last = 0;
+  for (const slot of slots.keys()) if (slot > last) last = slot;
   for (let slot = first; slot <= last; slot += width) {
     const key = slots.get(slot);
     const value = isMap ? slots.get(slot + 1) : key;
@@ -90,7 +91,7 @@ function firstEntrySlot(graph: HeapGraph, table: number, width: number, used: nu
     if (Number.isInteger(buckets) && buckets > 0) return 3 + buckets;
   }
   // Unknown layout: assume the lowest used slot starts an entry.
-  return used.length > 0 ? Math.min(...used) : undefined;
+  return used.length > 0 ? used.reduce((a, b) => Math.min(a, b)) : undefined;
 }
 
 function keyText(graph: HeapGraph, key: number): string {
