@@ -95,7 +95,8 @@ function conclude() {
     "put() in lib/callback-data.mjs keys the table by the connection's handle (ptr_<handle>);",
     "drop() deletes ptr_<id>, a key that was never stored. Every closed connection leaves its slot",
     "behind: fix drop() to build the key as put() does.",
-    `The dumps stay in ${OUT}/: try \`heapmat ${OUT}/poller-${ITERATIONS}.hmat\` and type help.`,
+    `The dumps stay in apps/demo/${OUT}/. To explore one at the shell's prompt, in apps/demo:`,
+    `  pnpm exec heapmat ${OUT}/poller-${ITERATIONS}.hmat     (then type help)`,
   );
 }
 
@@ -108,7 +109,7 @@ try {
   askTheShell(id);
   conclude();
 } catch (error) {
-  if (!(error instanceof ToolError)) throw error;
-  fail(error.message);
+  fail(error instanceof ToolError ? error.message : `unexpected error: ${error.message}`);
+  if (process.argv.includes("--debug")) console.error(error.stack);
   process.exitCode = 1;
 }

@@ -1,5 +1,5 @@
-// Runs heapmat's command-line tools from the workspace packages the demo depends on, by the `bin`
-// each package declares (pnpm's .bin shims may be missing when dist/ was built after install).
+// Runs heapmat's command-line tools from the workspace packages the demo depends on: the `bin` each
+// package declares, with this Node (no shell shim in between, on any platform).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
