@@ -36,7 +36,7 @@ if (mode === "child") {
   let result = {};
   if (kind === "v8") v8.writeHeapSnapshot(out);
   else if (kind === "dump") result = await dump(out, { force: true });
-  else if (kind === "dumpFile") result = await dump(out, { force: true, via: "file" });
+  else if (kind === "dumpInspector") result = await dump(out, { force: true, via: "inspector" });
   else result = dumpSync(out, { force: true });
   const totalMs = performance.now() - start;
   await new Promise((r) => setTimeout(r, 50));
@@ -48,7 +48,7 @@ if (mode === "child") {
 
 const dir = mkdtempSync(join(tmpdir(), "heapmat-measure-"));
 const rows = [];
-for (const kind of ["v8", "dump", "dumpFile", "dumpSync"]) {
+for (const kind of ["v8", "dump", "dumpInspector", "dumpSync"]) {
   const file = join(dir, kind === "v8" ? "heap.heapsnapshot" : `${kind}.hmat`);
   const run = spawnSync(
     process.execPath,
@@ -71,7 +71,7 @@ console.log(
 );
 for (const r of rows)
   console.log(
-    `${r.kind.padEnd(9)} loop blocked ${Math.round(r.loopBlockedMs)} ms (${(r.loopBlockedMs / v8row.loopBlockedMs).toFixed(2)}x), ` +
+    `${r.kind.padEnd(13)} loop blocked ${Math.round(r.loopBlockedMs)} ms (${(r.loopBlockedMs / v8row.loopBlockedMs).toFixed(2)}x), ` +
       `total ${Math.round(r.totalMs)} ms, peak RSS ${Math.round(r.peakRss / 2 ** 20)} MB (${(r.peakRss / v8row.peakRss).toFixed(2)}x), ` +
       `file ${r.bytes} B` +
       (r.kind === "v8"

@@ -1,6 +1,6 @@
-// dump() and dumpSync(): take V8's snapshot through the inspector and write it as .hmat.
-// The async path hands V8's chunks to a worker thread, which parses, compresses and writes them
-// on the other core, so the host is blocked only for V8's own snapshot plus a copy per chunk.
+// dump() and dumpSync(): take V8's snapshot and write it as .hmat. The async path hands V8's
+// JSON (a temporary file, or the inspector's chunks) to a worker thread, which parses,
+// compresses and writes it on the other core, so the host is blocked only for V8's own snapshot.
 import { closeSync, existsSync, openSync, readSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -31,9 +31,11 @@ export interface DumpOptions {
   /** zlib level 1..9 (default 6). */
   level?: number;
   /**
-   * How V8's snapshot reaches the worker: streamed from the inspector (default), or written by
-   * V8's own writer to a temporary file beside the target (the host's pause and peak memory are
-   * then exactly V8's writer's, at the cost of disk space for the JSON).
+   * How V8's snapshot reaches the worker. `file` (default): V8's own writer puts its JSON in a
+   * private temporary file beside the target, which the worker converts and deletes; the host's
+   * pause is V8's writer's, at the cost of transient disk space (~35x the .hmat). `inspector`:
+   * streamed from the inspector in ~100 KB chunks, no temporary file, but the inspector's
+   * protocol wrapping made the pause about 2x V8's writer's in our measurements (README).
    */
   via?: "inspector" | "file";
 }
@@ -239,7 +241,13 @@ async function dumpAsync(path: string | undefined, options: DumpOptions): Promis
     target = prepare(path, options);
     const file = options.worker === false ? null : workerFile();
     if (!file) return dumpSync(target, { ...options, force: true });
-    return await dumpInWorker(file, target, writerOptions(options), start, options.via === "file");
+    return await dumpInWorker(
+      file,
+      target,
+      writerOptions(options),
+      start,
+      (options.via ?? "file") === "file",
+    );
   } catch (error) {
     throw report(target, error);
   }

@@ -52,7 +52,7 @@ require("node:v8").writeHeapSnapshot(${JSON.stringify(json)});`,
     const dir = tempDir();
     const json = join(dir, "after.heapsnapshot");
     const hmat = join(dir, "live.hmat");
-    const viaFile = join(dir, "via-file.hmat");
+    const viaInspector = join(dir, "via-inspector.hmat");
     const app = writeApp(
       dir,
       "app.mjs",
@@ -60,7 +60,7 @@ require("node:v8").writeHeapSnapshot(${JSON.stringify(json)});`,
 import v8 from "node:v8";
 ${ordersProgram(4000)}
 const result = await dump(${JSON.stringify(hmat)});
-await dump(${JSON.stringify(viaFile)}, { via: "file" });
+await dump(${JSON.stringify(viaInspector)}, { via: "inspector" });
 v8.writeHeapSnapshot(${JSON.stringify(json)});
 console.log(JSON.stringify(result));`,
     );
@@ -91,7 +91,7 @@ console.log(JSON.stringify(result));`,
       if (v8.nodes[o + typeAt] === object && v8.strings[v8.nodes[o + nameAt]] === "Order")
         v8Orders.push(v8.nodes[o + idAt]);
     expect(liveOrders.sort()).toEqual(v8Orders.sort());
-    expect(nodesNamed(decodeFile(viaFile), "Order").sort()).toEqual(v8Orders.sort());
+    expect(nodesNamed(decodeFile(viaInspector), "Order").sort()).toEqual(v8Orders.sort());
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(decoded.info.reason).toBe("api");
     expect(decoded.info.pid).toBeGreaterThan(0);
