@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { diff as diffHeaps, formatBytes } from "@heapmat/analyzer";
+import { type DiffRow, diff as diffHeaps, formatBytes } from "@heapmat/analyzer";
 import { table } from "../text/table.js";
 import { intOption } from "./args.js";
 import type { Command } from "./command.js";
@@ -22,7 +22,16 @@ export const diff: Command = {
     const baseline = await session.other(file!);
     const result = diffHeaps(baseline.indexes, session.indexes);
     const top = intOption(values, "top", 20, 1);
-    const changed = result.byConstructor.filter((r) => r.added.count > 0 || r.freed.count > 0);
+    // Growth first, then shrinkage, then churn that cancels out (new and freed alike).
+    const band = (r: DiffRow) => (r.delta.bytes > 0 ? 0 : r.delta.bytes < 0 ? 1 : 2);
+    const changed = result.byConstructor
+      .filter((r) => r.added.count > 0 || r.freed.count > 0)
+      .sort(
+        (a, b) =>
+          band(a) - band(b) ||
+          Math.abs(b.delta.bytes) - Math.abs(a.delta.bytes) ||
+          b.added.count + b.freed.count - (a.added.count + a.freed.count),
+      );
     const n = (count: number) => count.toLocaleString("en-US");
     const signed = (value: number, text: string) =>
       value > 0 ? `+${text}` : value < 0 ? `-${text}` : "0";

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import type { HeapGraph } from "@heapmat/analyzer";
 import { optionsOf } from "../commands/args.js";
 import type { Command } from "../commands/command.js";
@@ -48,6 +49,7 @@ function candidatesFor(registry: Registry, session: Session, before: string[], w
   if (command.rawArgs) return candidatesFor(registry, session, before.slice(1), word);
   if (word.startsWith("-")) return Object.keys(optionsOf(command)).map((n) => `--${n}`);
   if (before.at(-1) === "--by") return ["kind", "constructor"];
+  if (command.completes === "files" || before.at(-1) === "--diff") return files(word);
   if (word.startsWith("$")) return session.listed.slice(0, 100).map((_, i) => `$${i + 1}`);
   if (word.startsWith("global")) return globalPaths(session, word);
   const ids = session.recentIds.map((id) => `@${id}`);
@@ -59,6 +61,21 @@ function candidatesFor(registry: Registry, session: Session, before: string[], w
   }
   if (command.completes === "ids") return word === "" || word.startsWith("@") ? ids : [];
   return hasPositionals(command) ? ids : [];
+}
+
+/** Snapshot files and folders whose path starts with `word`. */
+function files(word: string): string[] {
+  const slash = word.lastIndexOf("/");
+  const dir = slash >= 0 ? word.slice(0, slash + 1) : "";
+  try {
+    return readdirSync(dir || ".", { withFileTypes: true })
+      .filter(
+        (entry) => entry.isDirectory() || /\.(heapsnapshot|hmat|pmat)(\.gz)?$/.test(entry.name),
+      )
+      .map((entry) => `${dir}${entry.name}${entry.isDirectory() ? "/" : ""}`);
+  } catch {
+    return [];
+  }
 }
 
 function hasPositionals(command: Command): boolean {
