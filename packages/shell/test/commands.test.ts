@@ -57,6 +57,9 @@ describe("commands on a real snapshot", () => {
     expect(text(first, "elems", "global.appCache.list")).toMatch(
       /: 3 elements\n(\$\d +\[\d\] +SessionRecord @\d+\n){3}$/,
     );
+    expect(text(first, "elems", "global.tags")).toMatch(
+      /^Set @\d+: 2 elements\n\$1 \[0\] {2}'red' @\d+\n\$2 \[1\] {2}'green' @\d+\n$/,
+    );
     expect(text(first, "values", "global.appCache")).toMatch(
       /byName +\{alpha\} @\d+\n.*list +Array @\d+\n$/,
     );
@@ -106,7 +109,7 @@ describe("commands on a real snapshot", () => {
     const dups = json(first, "strings", "--dups");
     expect(dups.find((r: { value: string }) => r.value === "dup-licated-text")?.count).toBe(40);
     const user = json(first, "globals", "--user").map((g: { name: string }) => g.name);
-    expect(user).toEqual(["appCache", "big", "dupes", "slow"]);
+    expect(user).toEqual(["appCache", "big", "dupes", "slow", "tags"]);
     expect(table(first, "roots")).toMatch(/the global object +global @\d+/);
     const modules = json(first, "modules", "--top", "100").modules as { script: string }[];
     expect(modules.some((m) => m.script.endsWith("/leaky-app.mjs"))).toBe(true);

@@ -20,6 +20,7 @@ globalThis.appCache = {
   byName: { alpha: new SessionRecord(9001) },
   list: [new SessionRecord(9002), new SessionRecord(9003), new SessionRecord(9004)],
 };
+globalThis.tags = new Set(["red", "green"]);
 // The same text built at run time 40 times: 40 duplicate strings.
 globalThis.dupes = Array.from({ length: 40 }, () => ["dup", "licated", "text"].join("-"));
 // A big string, to top \`largest --self\`.

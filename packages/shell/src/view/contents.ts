@@ -70,6 +70,10 @@ function collectionEntries(graph: HeapGraph, node: number): Entry[] | undefined 
     const key = slots.get(slot);
     const value = isMap ? slots.get(slot + 1) : key;
     if (key === undefined && value === undefined) continue;
+    if (isSet) {
+      entries.push({ key: `[${entries.length}]`, node: key! });
+      continue;
+    }
     entries.push({
       key: key === undefined ? "(number)" : keyText(graph, key),
       ...(key !== undefined && { keyNode: key }),
