@@ -70,7 +70,7 @@ describe("the README's main command", () => {
       timeout: 280_000,
       maxBuffer: 64 * 1024 * 1024,
     });
-  }, 300_000);
+  });
 
   afterAll(() => {
     if (copy) rmSync(copy, { recursive: true, force: true });
