@@ -473,7 +473,14 @@ class Loader {
           code.padnamesAt = w.ptr();
           break;
         case 8: {
+          // The dumper lists pads by depth, 1, 2, 3...: a depth past the next is corrupt (and
+          // would make a sparse array that the graph walks up to that depth).
           const d = w.uint();
+          if (d < 1 || d > code.padsAt.length + 1)
+            this.fail(
+              `a pad depth from 1 to ${code.padsAt.length + 1}, not ${d}`,
+              w.offset - w.uintSize,
+            );
           code.padsAt[d] = w.ptr();
           break;
         }

@@ -133,6 +133,24 @@ describe("cases the fuzzer found", () => {
     },
   );
 
+  it(".pmat with a CODE's pad depth of 2^29: a typed error, not a pad list walked to that depth", async () => {
+    // Pad records are [0x08, depth (uint), pad (ptr)]: make each depth-1 record's depth huge.
+    const seed = seedOf(".pmat");
+    const depthOne = [0x08, 1, 0, 0, 0, 0, 0, 0, 0];
+    const messages: string[] = [];
+    for (
+      let at = seed.indexOf(depthOne[0]!);
+      at >= 0 && messages.length < 20;
+      at = seed.indexOf(0x08, at + 1)
+    ) {
+      if (!depthOne.every((b, i) => seed[at + i] === b)) continue;
+      const bytes = seed.slice();
+      bytes[at + 4] = 0x20; // depth 2^29 + 1
+      messages.push((await rejection("pads.pmat", bytes)).message);
+    }
+    expect(messages.some((m) => m.includes("a pad depth from 1 to 1, not 536870913"))).toBe(true);
+  });
+
   it(".hmat with node edge counts of 2^31: no owner table of that size", async () => {
     const bytes = rewriteHmatSection(seedOf(".hmat"), "nodes", (v) => {
       const column = (v.columns as [string, number, Uint8Array][]).find(
