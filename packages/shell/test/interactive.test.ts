@@ -1,17 +1,39 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { Terminal } from "./pty.js";
 
 const { first } = inject("snapshots");
 
+/** A fresh state folder (history) per session, removed at the end. */
+const states: string[] = [];
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "heapmat-state-"));
+  states.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of states) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Terminals of the current test, killed after it even when it failed half-way. */
+const terminals: Terminal[] = [];
+function terminal(env: NodeJS.ProcessEnv): Terminal {
+  const term = new Terminal([first], env);
+  terminals.push(term);
+  return term;
+}
+afterEach(() => {
+  for (const term of terminals.splice(0)) term.kill();
+});
+
 describe("heapmat FILE on a terminal", () => {
   it("completes, keeps history across sessions, and survives Ctrl-C at the prompt", async () => {
-    const state = mkdtempSync(join(tmpdir(), "heapmat-state-"));
+    const state = stateDir();
     const env = { XDG_STATE_HOME: state };
 
-    const one = new Terminal([first], env);
+    const one = terminal(env);
     await one.expect(/Heap contains [\d,]+ objects/);
     await one.expect("heapmat> ");
     // Tab completes a command name.
@@ -32,7 +54,7 @@ describe("heapmat FILE on a terminal", () => {
     expect(history).toBe("summary\nnosuch\nquit\n");
 
     // A new session recalls the previous one's commands with the up arrow.
-    const two = new Terminal([first], env);
+    const two = terminal(env);
     await two.expect("heapmat> ");
     two.type("\x1b[A\x1b[A");
     await two.expect("nosuch");
@@ -41,7 +63,7 @@ describe("heapmat FILE on a terminal", () => {
   });
 
   it("Ctrl-C cancels a long find, and the shell carries on", async () => {
-    const term = new Terminal([first], { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "heapmat-")) });
+    const term = terminal({ XDG_STATE_HOME: stateDir() });
     await term.expect("heapmat> ");
     // A backtracking regex over 60 strings: tens of seconds of work if nothing stops it.
     term.type("find 'string~/^(a+)+$/' -C\r");
@@ -57,7 +79,7 @@ describe("heapmat FILE on a terminal", () => {
   });
 
   it("pages long listings and completes constructors and global paths", async () => {
-    const term = new Terminal([first], { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "heapmat-")) });
+    const term = terminal({ XDG_STATE_HOME: stateDir() });
     await term.expect("heapmat> ");
     term.type("find constructor=SessionR\t");
     await term.expect("constructor=SessionRecord");
