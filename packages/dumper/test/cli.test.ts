@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { CLI, ordersProgram, runNode, tempDir, writeApp } from "./helpers.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI, ordersProgram, removeTempDirs, runNode, tempDir, writeApp } from "./helpers.js";
 
 describe("heapmat-dump", () => {
+  afterAll(removeTempDirs);
+
   it("converts .heapsnapshot -> .hmat -> .heapsnapshot, with --json", () => {
     const dir = tempDir();
     const json = join(dir, "a.heapsnapshot");

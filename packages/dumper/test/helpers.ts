@@ -1,6 +1,6 @@
 // Real child processes running the built package (dist/), real files in temp folders.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,8 +14,21 @@ export const INDEX_ESM = join(DIST, "index.mjs");
 export const INDEX_CJS = join(DIST, "index.cjs");
 export const CLI = join(DIST, "cli.mjs");
 
+const made: string[] = [];
+
+/** A fresh temp folder, removed by `removeTempDirs()` (call it in afterAll). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "heapmat-dumper-"));
+  const dir = mkdtempSync(join(tmpdir(), "heapmat-dumper-"));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  }
 }
 
 /** Writes `source` to `dir/name` and returns its path. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   decodeFile,
   exited,
@@ -9,6 +9,7 @@ import {
   ordersProgram,
   REGISTER_CJS,
   REGISTER_ESM,
+  removeTempDirs,
   runNode,
   startNode,
   tempDir,
@@ -28,6 +29,8 @@ console.log("ready");
 `;
 
 describe("the preload", () => {
+  afterAll(removeTempDirs);
+
   for (const [kind, flag, register, ext] of [
     ["ESM", "--import", REGISTER_ESM, "mjs"],
     ["CJS", "--require", REGISTER_CJS, "cjs"],

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { convertFile } from "../src/convert.js";
 import { writeV8Json } from "../src/hmat-reader.js";
 import {
@@ -9,12 +9,15 @@ import {
   INDEX_ESM,
   nodesNamed,
   ordersProgram,
+  removeTempDirs,
   runNode,
   tempDir,
   writeApp,
 } from "./helpers.js";
 
 describe("round trip against V8's JSON of the same heap", () => {
+  afterAll(removeTempDirs);
+
   it("converts a tracked snapshot to .hmat and back to identical JSON", async () => {
     const dir = tempDir();
     const json = join(dir, "app.heapsnapshot");

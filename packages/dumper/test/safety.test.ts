@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryText } from "../src/hmat-reader.js";
 import { checkMemory } from "../src/memory.js";
 import {
@@ -11,6 +11,7 @@ import {
   INDEX_CJS,
   INDEX_ESM,
   ordersProgram,
+  removeTempDirs,
   runNode,
   startNode,
   tempDir,
@@ -19,6 +20,8 @@ import {
 } from "./helpers.js";
 
 describe("production safety", () => {
+  afterAll(removeTempDirs);
+
   it("SIGKILL mid-dump leaves no file under the final name", async () => {
     const dir = tempDir();
     const target = join(dir, "big.hmat");
@@ -122,22 +125,26 @@ dumpSync(${JSON.stringify(join(dir, "m.hmat"))}, { maxString: 12 });`,
   });
 
   describe("a full disk", () => {
-    const mount = join(tempDir(), "tiny");
+    let mount = "";
     let mounted = false;
-    try {
-      mkdirSync(mount);
-      execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mount], {
-        stdio: "ignore",
-      });
-      mounted = true;
-    } catch {}
+    // Mounted in beforeAll, not at collection, so a filtered run never leaves a mount behind.
+    beforeAll(() => {
+      mount = join(tempDir(), "tiny");
+      try {
+        mkdirSync(mount);
+        execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mount], {
+          stdio: "ignore",
+        });
+        mounted = true;
+      } catch {}
+    });
     afterAll(() => {
       if (mounted) execFileSync("umount", [mount]);
     });
-    // Without root, /dev/full gives the same ENOSPC on every write.
-    const target = mounted ? join(mount, "full.hmat") : "/dev/full";
 
-    it(`is reported once on stderr and through the promise, and the host lives on (${mounted ? "tmpfs" : "/dev/full"})`, () => {
+    it("is reported once on stderr and through the promise, and the host lives on (a 256 KB tmpfs, else /dev/full)", () => {
+      // Without root, /dev/full gives the same ENOSPC on every write.
+      const target = mounted ? join(mount, "full.hmat") : "/dev/full";
       const app = writeApp(
         tempDir(),
         "full.mjs",

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { convertFile } from "@heapmat/dumper";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { fileSource } from "../node/open.js";
 import { readHeapSnapshot } from "./heapsnapshot.js";
@@ -40,6 +40,8 @@ beforeAll(async () => {
   fromJson = await readHeapSnapshot(await fileSource(v8File));
   fromHmat = await readHmat(await fileSource(hmatFile));
 }, 120_000);
+
+afterAll(() => rmSync(join(v8File, ".."), { recursive: true, force: true }));
 
 describe("readHmat", () => {
   it("reads the same graph as the V8 JSON it was converted from", () => {

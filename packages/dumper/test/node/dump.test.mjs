@@ -1,10 +1,10 @@
 // Runs under node:test on Node 18+ against the built package: the core dump, in both module systems.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { decodeHmat, dump, dumpSync } from "@heapmat/dumper";
 
 const require = createRequire(import.meta.url);
@@ -32,6 +32,7 @@ function objectIds(decoded, name) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "heapmat-node-test-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("dumpSync writes a complete .hmat of this heap, 0600", () => {
   const file = join(dir, "sync.hmat");

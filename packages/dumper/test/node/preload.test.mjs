@@ -1,7 +1,7 @@
 // The preload on Node 18+: --require (CJS) and --import (ESM), a signal trigger and the exit trigger.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +50,7 @@ for (const [kind, flag, register, ext] of [
     assert.deepEqual(files, ["app-1.hmat", "app-2.hmat"]);
     const reasons = files.map((f) => decodeHmat(readFileSync(join(dir, f))).info.reason);
     assert.deepEqual(reasons, ["signal:SIGUSR2", "exit"]);
+    rmSync(dir, { recursive: true, force: true });
   });
 }
 
