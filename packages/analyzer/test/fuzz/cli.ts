@@ -1,15 +1,18 @@
 // `pnpm fuzz [--cases N] [--seed S] [--first I] [--timeout MS] [--workers K] [--save DIR] [--json]`
 // A fuzz campaign over every reader; exit 1 when any case crashed, hung or over-allocated.
-// Reproduce a failure with `--seed S --first I --cases 1`.
+// Seed files are made afresh each run: replay a failure from its saved bytes, `--replay FILE...`
+// (in this process, under the same allocation budget), or roughly with `--seed S --first I`.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
+import { installAllocationBudget } from "./alloc-cap.js";
 import { type CampaignReport, runCampaign } from "./campaign.js";
+import { runCase } from "./run-case.js";
 import { makeSeeds } from "./seeds.js";
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   options: {
     cases: { type: "string", default: "2000" },
     seed: { type: "string" },
@@ -19,8 +22,26 @@ const { values } = parseArgs({
     save: { type: "string" },
     "no-pmat": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
+    replay: { type: "boolean", default: false },
   },
+  allowPositionals: true,
 });
+
+if (values.replay) {
+  installAllocationBudget();
+  let failed = 0;
+  for (const file of positionals) {
+    const bytes = new Uint8Array(readFileSync(file));
+    for (const salvage of [false, true]) {
+      const r = await runCase({ seed: basename(file), steps: [], bytes, chunk: 0, salvage });
+      if (r.outcome === "crash" || r.outcome === "allocation") failed++;
+      console.log(
+        `${file}${salvage ? " (salvage)" : ""}: ${r.outcome}${r.detail ? `: ${r.detail}` : ""}`,
+      );
+    }
+  }
+  process.exit(failed > 0 ? 1 : 0);
+}
 
 const number = (name: string, text: string): number => {
   const n = Number(text);
@@ -88,7 +109,9 @@ function print(r: CampaignReport): void {
     console.log(`  ${f.kind}: case ${f.index} (${f.seedFile}: ${f.steps.join("; ")})`);
     console.log(`    ${f.detail}`);
     console.log(
-      `    replay: pnpm fuzz --seed ${r.seed} --first ${f.index} --cases 1${f.saved ? `; bytes: ${f.saved}` : ""}`,
+      f.saved
+        ? `    replay: pnpm fuzz --replay ${f.saved}`
+        : `    replay: pnpm fuzz --seed ${r.seed} --first ${f.index} --cases 1`,
     );
   }
   if (r.failures.length > 50) console.log(`  ... and ${r.failures.length - 50} more`);

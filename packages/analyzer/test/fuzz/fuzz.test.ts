@@ -25,7 +25,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("fuzzing the readers", () => {
-  it(`${CASES} mutated, truncated and random inputs: only typed errors, no hang, no over-allocation`, async () => {
+  it(`${CASES} mutated, truncated and random inputs (seed ${SEED}): only typed errors, no hang, no over-allocation`, async () => {
     const report = await runCampaign({
       seeds,
       seed: SEED,
