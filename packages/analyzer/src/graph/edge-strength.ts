@@ -11,6 +11,8 @@ import { EdgeStrength } from "./heap-index.js";
 //   "part of key (K @k) -> value (V @v) pair in WeakMap (table @t)" from both the key and the table
 //   to the value. So a WeakMap never keeps its keys alive, and a value is dominated by what
 //   dominates both its key and its table. Distances additionally wait for both (see distance.ts).
+// - Perl's `indirect` edges (.pmat) repeat a path that exists anyway ("value {k} via RV" skips the
+//   REF): they count as shortcuts, so a REF keeps dominating what it points to.
 
 /** Strength of every edge, as values of `EdgeStrength`. */
 export function edgeStrengths(graph: HeapGraph): Uint8Array {
@@ -19,15 +21,16 @@ export function edgeStrengths(graph: HeapGraph): Uint8Array {
     kindStrength[k] =
       kind === "weak"
         ? EdgeStrength.weak
-        : kind === "shortcut"
+        : kind === "shortcut" || kind === "indirect"
           ? EdgeStrength.shortcut
           : EdgeStrength.strong;
   });
   const { edgeKind, firstEdge, rootIndex } = graph;
   const strength = new Uint8Array(graph.edgeCount);
   for (let e = 0; e < strength.length; e++) strength[e] = kindStrength[edgeKind[e]!]!;
+  const v8Shortcut = graph.edgeKinds.indexOf("shortcut");
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++)
-    if (strength[e] === EdgeStrength.shortcut) strength[e] = EdgeStrength.strong;
+    if (edgeKind[e] === v8Shortcut) strength[e] = EdgeStrength.strong;
   return strength;
 }
 

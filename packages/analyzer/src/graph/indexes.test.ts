@@ -68,7 +68,7 @@ describe("indexHeap on small graphs", () => {
     expect(ix.dominator[3]).toBe(0);
   });
 
-  it("reads Perl's edge kinds: weak is weak, the rest strong; classes by pmat's type", () => {
+  it("reads Perl's edge kinds: weak is weak, indirect a shortcut, the rest strong; classes by pmat's type", () => {
     const v8 = smallGraph(
       [0, 10, 20, 30],
       [
@@ -92,7 +92,7 @@ describe("indexHeap on small graphs", () => {
       edgeKind: Uint8Array.of(0, 0, 1, 2), // edges sorted by source: 0->1, 0->3, 1->2, 1->3
     };
     const ix = indexHeap(graph);
-    expect(Array.from(ix.edgeStrength)).toEqual([0, 0, 1, 0]);
+    expect(Array.from(ix.edgeStrength)).toEqual([0, 0, 1, 2]);
     expect(ix.dominator[2]).toBe(UNREACHABLE);
     expect(ix.dominator[3]).toBe(0);
     const h = histogram(ix);

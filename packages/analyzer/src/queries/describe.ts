@@ -1,5 +1,6 @@
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
+import { pmatDescribe } from "../readers/pmat-details.js";
 import { baseName, formatBytes, quote } from "./format.js";
 import {
   edgeNameOf,
@@ -129,9 +130,9 @@ function shapeOf(graph: HeapGraph, node: number): string {
   return `{${names.join(", ")}${more ? ", …" : ""}}`;
 }
 
-/** `SessionRecord @86653`: the type name and the object id. */
+/** `SessionRecord @86653`: the type name and the object id; pmat's `HASH(3)=My::Session at 0x55…` for a Perl SV. */
 export function label(graph: HeapGraph, node: number): string {
-  return `${typeName(graph, node)} @${graph.nodeId[node]}`;
+  return pmatDescribe(graph, node) ?? `${typeName(graph, node)} @${graph.nodeId[node]}`;
 }
 
 /** The short label: `SessionRecord @86653 (488 B, retains 1.2 KiB)`. */

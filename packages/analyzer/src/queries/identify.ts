@@ -2,6 +2,7 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { EdgeStrength, UNREACHABLE } from "../graph/heap-index.js";
 import { checkNode, describe } from "./describe.js";
+import { PMAT_SYMBOL } from "./perl-retainers.js";
 import {
   explainRetainer,
   isCloser,
@@ -192,6 +193,13 @@ export function retainersOf(
   }
   const order = (r: Retainer) => rank(graph, r);
   out.sort((a, b) => order(a) - order(b) || d[a.holder]! - d[b.holder]!);
+  // pmat's identify names an SV in the symbol table by its symbol, and shows no other holder.
+  const symbols = graph.info.format === "pmat" && out.filter((r) => PMAT_SYMBOL.test(r.text));
+  if (symbols && symbols.length > 0) {
+    const roots = symbols;
+    const list = roots.slice(0, limit);
+    return { list, more: roots.length - list.length };
+  }
   const list = out.slice(0, limit);
   return { list, more: out.length - list.length + (n - examined) };
 }

@@ -29,6 +29,7 @@ export {
   type Retainers,
   retainersOf,
 } from "./identify.js";
+export { freesByRefcount, lifelongKinds } from "./lifetime.js";
 export { renderIdentification } from "./render.js";
 export { globalObjects, type PathEnd, type Retainer } from "./retainers.js";
 export { globals, type ModuleRow, modules, type NamedObject, roots } from "./roots.js";
@@ -37,6 +38,7 @@ export { type StringRow, type StringsOptions, strings } from "./strings.js";
 export {
   type CountRow,
   count,
+  countTotals,
   groupKey,
   type LargestEntry,
   type LargestOptions,

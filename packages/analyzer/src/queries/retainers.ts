@@ -3,6 +3,7 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import { EdgeStrength, type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
 import { closurePhrase, label, scriptName } from "./describe.js";
 import { quote } from "./format.js";
+import { perlRetainer } from "./perl-retainers.js";
 import {
   edgeNameOf,
   follow,
@@ -69,6 +70,7 @@ export function* inrefsOf(
 /** Puts the edge `source --edge-->` (to the retained object) into words, folding internal hops. */
 export function explainRetainer(index: HeapIndexes, source: number, edge: number): Retainer {
   const graph = index.graph;
+  if (graph.info.format === "pmat") return perlRetainer(index, source, edge);
   const v = vocabulary(graph);
   const kind = graph.edgeKind[edge]!;
   const name = edgeNameOf(graph, edge);

@@ -14,6 +14,9 @@ export interface NamedObject {
   retainedSize: number;
 }
 
+/** Root edges of a .pmat graph that pmat's `roots` leaves out: symbols, globs, the stack, mortals. */
+const PMAT_WALKED = /^(the symbol|the glob|a value on the stack|a mortal)\b/;
+
 /**
  * The roots: what the synthetic root holds directly (the global objects, embedder roots) and the
  * GC root categories under `(GC roots)`, like pmat's `roots`.
@@ -32,6 +35,14 @@ export function roots(index: HeapIndexes): NamedObject[] {
       retainedSize: index.retainedSize[node]!,
     });
   const root = graph.rootIndex;
+  if (graph.info.format === "pmat") {
+    // pmat's roots: the interpreter's named roots, not the symbol table and stack it also walks.
+    for (let e = graph.firstEdge[root]!; e < graph.firstEdge[root + 1]!; e++) {
+      const name = String(edgeNameOf(graph, e));
+      if (!PMAT_WALKED.test(name)) add(name, graph.edgeTarget[e]!);
+    }
+    return out;
+  }
   for (let e = graph.firstEdge[root]!; e < graph.firstEdge[root + 1]!; e++) {
     const target = graph.edgeTarget[e]!;
     if (globals.has(target)) add("the global object", target);

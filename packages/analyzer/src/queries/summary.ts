@@ -46,8 +46,10 @@ export function count(index: HeapIndexes, groupBy: "kind" | "constructor" = "kin
   }
   const graph = index.graph;
   const rows = new Map<number, CountRow>();
+  const skipped = skippedKind(graph);
   for (let node = 0; node < graph.nodeCount; node++) {
     const slot = graph.nodeKind[node]!;
+    if (slot === skipped) continue;
     let row = rows.get(slot);
     if (!row) {
       row = { key: groupKey(graph, node, "kind"), count: 0, selfSize: 0 };
@@ -57,6 +59,27 @@ export function count(index: HeapIndexes, groupBy: "kind" | "constructor" = "kin
     row.selfSize += graph.nodeSelfSize[node]!;
   }
   return [...rows.values()].sort((a, b) => b.selfSize - a.selfSize || a.key.localeCompare(b.key));
+}
+
+/**
+ * The kind a count leaves out: pmat counts SVs only, not the root and the immortal undef, yes and no
+ * that heapmat adds as `synthetic` nodes. -1 for other formats: V8's synthetic nodes are counted.
+ */
+function skippedKind(graph: HeapGraph): number {
+  return graph.info.format === "pmat" ? graph.nodeKinds.indexOf("synthetic") : -1;
+}
+
+/** The `(total)` line of `count`: objects and bytes, counted as the dump's own tools count them. */
+export function countTotals(graph: HeapGraph): { count: number; selfSize: number } {
+  const skipped = skippedKind(graph);
+  let count = 0;
+  let selfSize = 0;
+  for (let node = 0; node < graph.nodeCount; node++) {
+    if (graph.nodeKind[node] === skipped) continue;
+    count++;
+    selfSize += graph.nodeSelfSize[node]!;
+  }
+  return { count, selfSize };
 }
 
 /** One line of `largest`; with `owned`, the largest objects it dominates nest under it. */
