@@ -62,7 +62,7 @@ export class Shell {
       this.session.remember(output.listed);
     }
     if (json) {
-      this.options.out.write(`${JSON.stringify(output.json ?? null, jsonValue, 2)}\n`);
+      this.options.out.write(`${JSON.stringify(output.json ?? null, null, 2)}\n`);
     } else if (output.lines) {
       await this.pager.show(output.lines, ctx.pause);
     }
@@ -104,10 +104,4 @@ function pause(signal: AbortSignal | undefined): () => Promise<void> {
     new Promise((resolve, reject) =>
       setImmediate(() => (signal?.aborted ? reject(new Cancelled()) : resolve())),
     );
-}
-
-/** JSON has no BigInt: 64-bit integers from a dump print as numbers when exact, else as text. */
-function jsonValue(_key: string, value: unknown): unknown {
-  if (typeof value !== "bigint") return value;
-  return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
 }

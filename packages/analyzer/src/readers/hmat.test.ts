@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { convertFile } from "@heapmat/dumper";
+import { convertFile, dump } from "@heapmat/dumper";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { fileSource } from "../node/open.js";
@@ -68,6 +68,16 @@ describe("readHmat", () => {
     expect(fromHmat.locations).toEqual(fromJson.locations);
     expect(fromHmat.info.format).toBe("hmat");
     expect(fromHmat.info.reason).toBe("convert");
+  });
+
+  it("decodes a live dump's metadata, 64-bit figures as plain numbers", async () => {
+    const { path } = await dump(join(v8File, "..", "live.hmat"), { label: "reader test" });
+    const { info } = await readHmat(await fileSource(path));
+    expect(info.pid).toBe(process.pid);
+    expect(info.label).toBe("reader test");
+    // dumpTime exceeds 32 bits: it must not arrive as a BigInt, which JSON.stringify refuses.
+    expect(typeof info.dumpTime).toBe("number");
+    expect(JSON.parse(JSON.stringify(info)).dumpTime).toBe(info.dumpTime);
   });
 
   it("carries allocation traces: trace ids, the tree and function infos", () => {

@@ -22,7 +22,7 @@ import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
 import { graphFromV8Columns, type V8Columns, type V8Meta } from "./v8-columns.js";
 
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 
 /** Tables an idsOnly read still needs. */
 const IDS_ONLY_SECTIONS = new Set<string>([

@@ -6,8 +6,5 @@ export const JSON_SCHEMA_VERSION = 1;
 /** The report as a JSON document: everything but the per-candidate list, which can be huge. */
 export function renderJson(report: LeakReport): string {
   const { candidates, ...rest } = report;
-  // A dump's 64-bit figures (dumpTime) may decode as BigInt, which JSON.stringify refuses.
-  const numbers = (_key: string, value: unknown) =>
-    typeof value === "bigint" ? Number(value) : value;
-  return `${JSON.stringify({ version: JSON_SCHEMA_VERSION, ...rest, candidateCount: candidates.length }, numbers, 2)}\n`;
+  return `${JSON.stringify({ version: JSON_SCHEMA_VERSION, ...rest, candidateCount: candidates.length }, null, 2)}\n`;
 }
