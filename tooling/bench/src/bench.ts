@@ -8,7 +8,6 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +15,7 @@ import { LEAK_DUMPS, LeakedRecord } from "./heap/build-heap.js";
 import { cachePaths, gzip6Size, snapshotCounts } from "./heap/files.js";
 import { type HotSpot, hotSpots } from "./report/profile.js";
 import { computeRatios, type RatioRow } from "./report/ratios.js";
+import { binOf, buildHash } from "./run/packages.js";
 import { type ChildRun, runChild } from "./run/spawn.js";
 import { type MinMedian, minMedian } from "./run/stats.js";
 import { SCALES, type Scale, unitsFor } from "./scales.js";
@@ -407,23 +407,6 @@ async function leakSeries(
   const why = result.unavailable ?? result.failed;
   if (typeof why === "string") return `the leak program failed: ${why}`;
   return files;
-}
-
-/** A short hash of a workspace package's built JS: it changes whenever the package does. */
-function buildHash(pkg: string): string {
-  const dist = join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), "dist");
-  const hash = createHash("sha256");
-  const files = existsSync(dist) ? readdirSync(dist).filter((f) => /\.m?js$/.test(f)) : [];
-  for (const file of files.sort()) hash.update(file).update(readFileSync(join(dist, file)));
-  return hash.digest("hex").slice(0, 8);
-}
-
-/** The JS file behind a workspace package's bin. */
-function binOf(pkg: string, bin: string): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve(`${pkg}/package.json`);
-  const { bin: bins } = require(manifest) as { bin: Record<string, string> };
-  return join(dirname(manifest), bins[bin]!);
 }
 
 /**
