@@ -29,6 +29,18 @@ describe("findCandidates", () => {
     expect([...first.generation]).toEqual([2, 2]);
   });
 
+  it("with onefile, resumes as pmat-leakreport does once the first candidates are gone", () => {
+    // 7 is new in dump 1 and gone by dump 3; pmat then compares dump 3 with dump 1, the last
+    // dump it did not skip, so 8 (new in dump 2) counts as new in dump 3.
+    const dumps = [dump(1), dump(1, 7), dump(1, 7, 8), dump(1, 8, 9), dump(1, 8, 9)];
+    const first = findCandidates(dumps, { onefile: true });
+    expect([...first.keys]).toEqual([8, 9]);
+    expect([...first.generation]).toEqual([3, 3]);
+    const all = findCandidates(dumps);
+    expect([...all.keys]).toEqual([8, 9]);
+    expect([...all.generation]).toEqual([2, 3]);
+  });
+
   it("tells the same id with another kind apart", () => {
     const a = objectKey(101, 3);
     const b = objectKey(101, 2);

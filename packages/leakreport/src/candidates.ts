@@ -26,45 +26,77 @@ export interface Candidates {
   generation: Uint16Array;
 }
 
-/** Applies the base rule to sorted key lists, one per dump in time order. */
+/**
+ * Applies the base rule to sorted key lists, one per dump in time order, exactly as pmat-leakreport
+ * walks its dumps (with `onefile`, the walk skips dumps while candidates remain and compares the
+ * next new keys with the last dump it did not skip).
+ */
 export function findCandidates(
   dumps: readonly Float64Array[],
   options: CandidateOptions = {},
 ): Candidates {
-  const n = dumps.length;
-  const found: Array<{ keys: Float64Array; generation: number }> = [];
-  if (n >= 3) {
-    // Walk backwards: `survivors` holds the keys of dump i that are in every later dump.
-    let survivors = dumps[n - 1]!;
-    for (let i = n - 2; i >= 1; i--) {
-      survivors = intersect(dumps[i]!, survivors);
-      const fresh = subtract(survivors, dumps[i - 1]!);
-      if (fresh.length > 0) found.push({ keys: fresh, generation: i });
-    }
-  }
-  found.reverse();
-  const kept = options.onefile ? found.slice(0, 1) : found;
-  // Each key is new in exactly one dump, so the sorted lists are disjoint: merge them one by one.
   let keys: Float64Array = new Float64Array(0);
-  let generation = new Uint16Array(0);
-  for (const part of kept) {
-    const mergedKeys = new Float64Array(keys.length + part.keys.length);
-    const mergedGeneration = new Uint16Array(mergedKeys.length);
-    let i = 0;
-    let j = 0;
-    for (let k = 0; k < mergedKeys.length; k++) {
-      if (j >= part.keys.length || (i < keys.length && keys[i]! < part.keys[j]!)) {
-        mergedKeys[k] = keys[i]!;
-        mergedGeneration[k] = generation[i++]!;
-      } else {
-        mergedKeys[k] = part.keys[j++]!;
-        mergedGeneration[k] = part.generation;
-      }
-    }
-    keys = mergedKeys;
-    generation = mergedGeneration;
+  let generation: Uint16Array = new Uint16Array(0);
+  let previous = dumps[0];
+  for (let i = 1; i < dumps.length; i++) {
+    // Candidates gone from this dump were temporaries.
+    const kept = intersectWith(keys, generation, dumps[i]!);
+    keys = kept.keys;
+    generation = kept.generation;
+    if (i === dumps.length - 1) break;
+    if (options.onefile && keys.length > 0) continue;
+    // The candidates are all in `previous`, so the new keys are disjoint from them.
+    const fresh = subtract(dumps[i]!, previous!);
+    const merged = mergeDisjoint(keys, generation, fresh, i);
+    keys = merged.keys;
+    generation = merged.generation;
+    previous = dumps[i];
   }
   return { keys, generation };
+}
+
+/** The candidates whose keys are in the sorted list `dump`. */
+function intersectWith(
+  keys: Float64Array,
+  generation: Uint16Array,
+  dump: Float64Array,
+): Candidates {
+  const outKeys = new Float64Array(keys.length);
+  const outGeneration = new Uint16Array(keys.length);
+  let j = 0;
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    while (j < dump.length && dump[j]! < key) j++;
+    if (j < dump.length && dump[j] === key) {
+      outKeys[n] = key;
+      outGeneration[n++] = generation[i]!;
+    }
+  }
+  return { keys: outKeys.subarray(0, n), generation: outGeneration.subarray(0, n) };
+}
+
+/** Merges sorted new keys of one generation into the sorted candidates. */
+function mergeDisjoint(
+  keys: Float64Array,
+  generation: Uint16Array,
+  fresh: Float64Array,
+  freshGeneration: number,
+): Candidates {
+  const mergedKeys = new Float64Array(keys.length + fresh.length);
+  const mergedGeneration = new Uint16Array(mergedKeys.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < mergedKeys.length; k++) {
+    if (j >= fresh.length || (i < keys.length && keys[i]! < fresh[j]!)) {
+      mergedKeys[k] = keys[i]!;
+      mergedGeneration[k] = generation[i++]!;
+    } else {
+      mergedKeys[k] = fresh[j++]!;
+      mergedGeneration[k] = freshGeneration;
+    }
+  }
+  return { keys: mergedKeys, generation: mergedGeneration };
 }
 
 /** Sorted a ∩ sorted b. */

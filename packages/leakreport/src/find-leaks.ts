@@ -1,4 +1,4 @@
-import { type HeapGraph, indexHeap } from "@heapmat/analyzer";
+import { freesByRefcount, type HeapGraph, indexHeap, pmatDescribe } from "@heapmat/analyzer";
 import { openSnapshot } from "@heapmat/analyzer/node";
 import { diffByClass } from "./analysis/diff.js";
 import { groupStructures } from "./analysis/groups.js";
@@ -9,6 +9,7 @@ import { findCandidates, indexOfKey, objectKey } from "./candidates.js";
 import { type DumpDigest, digest, KindTable } from "./dumps/digest.js";
 import { sequenceProblem } from "./dumps/sequence.js";
 import { className, isInternal, kindName } from "./heap/classes.js";
+import { withUnreachedHeads } from "./heap/unreachable.js";
 import type { Candidate, LeakReport } from "./report.js";
 
 export interface FindLeaksOptions {
@@ -103,7 +104,9 @@ export async function findLeaks(
     done: 0,
     total: undefined,
   });
-  const indexes = indexHeap(last);
+  // Perl frees by refcount: what no root reaches (a cycle) is leaked, not garbage.
+  let indexes = indexHeap(last);
+  if (freesByRefcount(last)) indexes = indexHeap(withUnreachedHeads(indexes));
 
   if (report.mode === "suspects") {
     report.groups = findSuspects(indexes, {
@@ -153,6 +156,7 @@ export async function findLeaks(
     flatTops,
     options.all ?? false,
   );
+  if (last.info.format === "pmat") report.candidates = pmatCandidates(last, generation);
   return report;
 }
 
@@ -191,6 +195,26 @@ function listCandidates(
       name: className(graph, i),
       kind: kindName(graph, i),
       selfSize: graph.nodeSelfSize[i]!,
+    });
+  }
+  return out.sort((a, b) => a.generation - b.generation || a.id - b.id);
+}
+
+/**
+ * pmat-leakreport's view of a .pmat series: every candidate, none left out as noise, each named as
+ * pmat names it (`HASH(2) at 0x55efee189120`).
+ */
+function pmatCandidates(graph: HeapGraph, generation: Int16Array): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < graph.nodeCount; i++) {
+    if (generation[i]! < 0) continue;
+    out.push({
+      id: graph.nodeId[i]!,
+      generation: generation[i]!,
+      name: className(graph, i),
+      kind: kindName(graph, i),
+      selfSize: graph.nodeSelfSize[i]!,
+      label: pmatDescribe(graph, i, true)!,
     });
   }
   return out.sort((a, b) => a.generation - b.generation || a.id - b.id);

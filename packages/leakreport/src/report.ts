@@ -88,6 +88,8 @@ export interface Candidate {
   name: string;
   kind: string;
   selfSize: number;
+  /** The dump format's own name for it, where it has one: pmat's `HASH(2) at 0x55efee189120`. */
+  label?: string;
 }
 
 export interface LeakReport {

@@ -59,7 +59,7 @@ describe("heapmat-leakreport output", () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     for (const line of lines)
-      expect(line).toMatch(/^LEAK\[[1-3]\] .+ @\d+ \(\d+(\.\d)? (B|KiB|MiB)\)$/);
+      expect(line).toMatch(/^LEAK\[[2-4]\] .+ @\d+ \(\d+(\.\d)? (B|KiB|MiB)\)$/);
     expect(lines.filter((line) => / SessionRecord @/.test(line))).toHaveLength(120);
   });
 

@@ -11,12 +11,14 @@ import { progressBar } from "./progress.js";
 
 export const USAGE = `Usage: heapmat-leakreport [options] FILE...
 
-Finds the objects that leak across dumps of one process (.hmat or .heapsnapshot, oldest first).
+Finds the objects that leak across dumps of one process (.hmat, .heapsnapshot or Perl's .pmat,
+oldest first).
 Three or more dumps: growth analysis. Two: diff by constructor. One: leak suspects.
 
 Options:
   -1, --onefile        stop adding candidates after the first dump that adds any
-      --plain          one pmat-style line per candidate: LEAK[2] SessionRecord @86653 (488 B)
+      --plain          one pmat-style line per candidate: LEAK[2] SessionRecord @86653 (488 B);
+                       exactly pmat-leakreport's lines on .pmat dumps
       --json           the report as JSON (schema in the README)
       --top N          show the N biggest groups only
       --fail-on-leak   exit 1 when a group reaches --min-bytes and --min-count

@@ -1,4 +1,4 @@
-import type { DumpInfo, HeapGraph } from "@heapmat/analyzer";
+import { type DumpInfo, type HeapGraph, lifelongKinds } from "@heapmat/analyzer";
 import { objectKey } from "../candidates.js";
 import { populationKey } from "../heap/classes.js";
 
@@ -22,13 +22,14 @@ export interface DumpDigest {
 
 /**
  * Node kinds are numbered per file. Keys use one numbering shared by the whole series so that the
- * same kind compares equal across dumps (and formats).
+ * same kind compares equal across dumps (and formats). Kinds an object can change in place (a Perl
+ * SCALAR upgraded to a REF) count as the kind it keeps for life (see lifelongKinds).
  */
 export class KindTable {
   readonly names: string[] = [];
 
   codes(graph: HeapGraph): Uint8Array {
-    return Uint8Array.from(graph.nodeKinds, (name) => {
+    return Uint8Array.from(lifelongKinds(graph), (name) => {
       let code = this.names.indexOf(name);
       if (code < 0) {
         code = this.names.push(name) - 1;

@@ -3,8 +3,11 @@ import type { HeapGraph } from "@heapmat/analyzer";
 // How objects are named and sorted into classes, in the words DevTools users know.
 
 const STRING_KINDS = new Set(["string", "concatenated string", "sliced string"]);
-/** V8's own machinery: never the thing a program leaks, only what it drags along. */
-const INTERNAL_KINDS = new Set(["hidden", "array", "code", "object shape", "synthetic"]);
+/**
+ * V8's own machinery: never the thing a program leaks, only what it drags along. Perl's REF (a
+ * scalar holding a reference) is the same: the leak is what it points to.
+ */
+const INTERNAL_KINDS = new Set(["hidden", "array", "code", "object shape", "synthetic", "REF"]);
 const SHAPE_LIMIT = 4;
 
 export function kindName(graph: HeapGraph, node: number): string {

@@ -10,6 +10,13 @@ export type Paint = (
 
 export const noPaint: Paint = (_style, text) => text;
 
+/** How an object id reads: `@88207` for V8, an address (`0x55efee189120`) for Perl, as pmat shows it. */
+type IdText = (id: number) => string;
+
+function idText(report: LeakReport): IdText {
+  return report.dumps.at(-1)?.format === "pmat" ? (id) => `0x${id.toString(16)}` : (id) => `@${id}`;
+}
+
 const PATH_TAIL = 6;
 
 /** The grouped report, for a terminal. */
@@ -37,16 +44,20 @@ export function renderText(report: LeakReport, paint: Paint = noPaint): string {
       paint("green", report.mode === "growth" ? "no leaks found" : "no suspects found"),
       "",
     );
+  const ids = idText(report);
   report.groups.forEach((group, rank) => {
     lines.push(
-      ...(group.suspect ? suspectLines(group, rank, paint) : groupLines(group, rank, paint)),
+      ...(group.suspect
+        ? suspectLines(group, rank, paint, ids)
+        : groupLines(group, rank, paint, ids)),
       "",
     );
   });
 
   const { internal, weak, stoppedGrowing } = report.suppressed;
   const hidden = [
-    internal > 0 && `${internal} V8 internal object${internal > 1 ? "s" : ""}`,
+    internal > 0 &&
+      `${internal} ${report.dumps.at(-1)?.format === "pmat" ? "REF" : "V8 internal object"}${internal > 1 ? "s" : ""}`,
     weak > 0 && `${weak} weakly held`,
     stoppedGrowing > 0 && `${stoppedGrowing} in caches that stopped growing`,
   ].filter(Boolean);
@@ -56,7 +67,7 @@ export function renderText(report: LeakReport, paint: Paint = noPaint): string {
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-function groupLines(group: LeakGroup, rank: number, paint: Paint): string[] {
+function groupLines(group: LeakGroup, rank: number, paint: Paint, ids: IdText): string[] {
   const lines = [
     `${paint("bold", `#${rank + 1} ${paint("red", group.name)}`)}  ${group.count} leaked, retaining ${paint("yellow", formatBytes(group.retainedSize))} (${group.objects} objects)`,
     `   new per dump: ${group.perDump.map((count, i) => (i === 0 || i === group.perDump.length - 1 ? "·" : String(count))).join(" ")}`,
@@ -65,45 +76,45 @@ function groupLines(group: LeakGroup, rank: number, paint: Paint): string[] {
     lines.push(
       `   drags along: ${group.dragsAlong.map((d) => `${d.count} ${d.name} (${formatBytes(d.size)})`).join(", ")}`,
     );
-  lines.push(...holderLines(group, paint));
+  lines.push(...holderLines(group, paint, ids));
   if (group.allocation) lines.push(`   allocated at: ${stackText(group.allocation)}`);
-  lines.push(`   ids: ${group.ids.map((id) => `@${id}`).join(" ")}`);
+  lines.push(`   ids: ${group.ids.map(ids).join(" ")}`);
   return lines;
 }
 
-function suspectLines(group: LeakGroup, rank: number, paint: Paint): string[] {
+function suspectLines(group: LeakGroup, rank: number, paint: Paint, ids: IdText): string[] {
   const suspect = group.suspect!;
   const point = suspect.accumulation;
   const lines = [
-    `${paint("bold", `#${rank + 1} ${paint("red", group.name)}`)}${group.count > 1 ? ` ×${group.count}` : ` @${group.ids[0]}`} retains ${paint("yellow", formatBytes(group.retainedSize))} (${(suspect.share * 100).toFixed(0)}% of the heap)`,
-    `   accumulation point: ${point.name} @${point.id}, retaining ${formatBytes(point.retainedSize)}`,
+    `${paint("bold", `#${rank + 1} ${paint("red", group.name)}`)}${group.count > 1 ? ` ×${group.count}` : ` ${ids(group.ids[0]!)}`} retains ${paint("yellow", formatBytes(group.retainedSize))} (${(suspect.share * 100).toFixed(0)}% of the heap)`,
+    `   accumulation point: ${point.name} ${ids(point.id)}, retaining ${formatBytes(point.retainedSize)}`,
   ];
   if (point.contents.length > 0)
     lines.push(
       `   which holds: ${point.contents.map((c) => `${c.count} ${c.name} (${formatBytes(c.retainedSize)})`).join(", ")}`,
     );
-  if (suspect.between.length > 1) lines.push(`   between: ${pathText(suspect.between)}`);
-  lines.push(...holderLines(group, paint));
+  if (suspect.between.length > 1) lines.push(`   between: ${pathText(suspect.between, ids)}`);
+  lines.push(...holderLines(group, paint, ids));
   if (group.allocation) lines.push(`   allocated at: ${stackText(group.allocation)}`);
   return lines;
 }
 
-function holderLines(group: LeakGroup, paint: Paint): string[] {
+function holderLines(group: LeakGroup, paint: Paint, ids: IdText): string[] {
   const lines: string[] = [];
   group.heldBy.forEach((sentence, k) => {
     lines.push(`   ${k === 0 ? "held by:" : "        "} ${paint("cyan", sentence)}`);
   });
   if (group.path.length > 0) {
     const tail = group.path.length > PATH_TAIL ? group.path.slice(-PATH_TAIL) : group.path;
-    lines.push(`   path: ${group.path.length > PATH_TAIL ? "… " : ""}${pathText(tail)}`);
+    lines.push(`   path: ${group.path.length > PATH_TAIL ? "… " : ""}${pathText(tail, ids)}`);
   }
   return lines;
 }
 
-export function pathText(steps: readonly PathStep[]): string {
+export function pathText(steps: readonly PathStep[], ids: IdText = (id) => `@${id}`): string {
   return steps
     .map((step, k) => {
-      const node = `${step.node} @${step.id}`;
+      const node = `${step.node} ${ids(step.id)}`;
       if (k === 0 || !step.edge) return node;
       const edge =
         step.edgeKind === "element" || step.edge.startsWith("[") ? step.edge : `.${step.edge}`;
