@@ -39,12 +39,18 @@ export function outrefs(index: HeapIndexes, node: number): EdgeInfo[] {
   return out;
 }
 
-/** The edges arriving at `node`, with their source objects, nearest the roots first. */
+/**
+ * The edges arriving at `node`, with their source objects, nearest the roots first. On a .pmat, as
+ * pmat's inrefs, without Perl's `indirect` edges (they repeat a REF's own inref).
+ */
 export function inrefs(index: HeapIndexes, node: number): EdgeInfo[] {
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
+  const graph = index.graph;
+  const indirect = graph.info.format === "pmat" ? graph.edgeKinds.indexOf("indirect") : -1;
   const out: EdgeInfo[] = [];
   for (let r = firstInref[node]!; r < firstInref[node + 1]!; r++)
-    out.push(edgeInfo(index, inrefEdge[r]!, inrefSource[r]!));
+    if (graph.edgeKind[inrefEdge[r]!] !== indirect)
+      out.push(edgeInfo(index, inrefEdge[r]!, inrefSource[r]!));
   const d = index.distance;
   return out.sort((a, b) => d[a.index]! - d[b.index]!);
 }

@@ -1,4 +1,5 @@
 import type { HeapIndexes } from "../graph/heap-index.js";
+import { pmatDetails, pmatString } from "../readers/pmat-details.js";
 import { scriptName } from "./describe.js";
 import { nameOf, stringValue, vocabulary } from "./vocabulary.js";
 
@@ -62,16 +63,28 @@ function compileOne(index: HeapIndexes, filter: Filter): Test {
       return (node) => graph.nodeKind[node] === kind;
     }
     case "constructor": {
-      // Interned strings: compare string indexes, not strings, in the hot loop.
-      const name = graph.strings.indexOf(filter.name);
+      // Compare string indexes, not strings, in the hot loop. A name may sit at several indexes
+      // (a .pmat's strings are not all interned): flag every one.
+      const named = new Uint8Array(graph.strings.length);
+      graph.strings.forEach((text, i) => {
+        if (text === filter.name) named[i] = 1;
+      });
       return (node) =>
-        graph.nodeName[node] === name &&
+        named[graph.nodeName[node]!] === 1 &&
         graph.nodeKind[node] !== v.closure &&
         graph.nodeKind[node] !== v.code &&
         !isText(node);
     }
     case "string": {
       const regex = new RegExp(filter.pattern, filter.flags);
+      const perl = pmatDetails(graph);
+      if (perl) {
+        // Perl scalars keep their string values beside the graph.
+        return (node) => {
+          const text = pmatString(perl, node);
+          return text !== undefined && regex.test(text);
+        };
+      }
       // One test per distinct value: 0 untested, 1 no, 2 yes, per interned string.
       const verdict = new Uint8Array(graph.strings.length);
       return (node) => {
@@ -90,6 +103,8 @@ function compileOne(index: HeapIndexes, filter: Filter): Test {
         (script === undefined || (scriptName(graph, node) ?? "").includes(script));
     }
     case "number": {
+      const perlNumbers = pmatDetails(graph)?.num;
+      if (perlNumbers) return (node) => perlNumbers[node] === filter.value;
       const number = vocabulary(graph).number;
       return (node) =>
         graph.nodeKind[node] === number && Number(nameOf(graph, node)) === filter.value;

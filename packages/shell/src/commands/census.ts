@@ -1,5 +1,6 @@
 import {
   count as countByKind,
+  countTotals,
   formatBytes,
   histogram,
   type LargestEntry,
@@ -89,16 +90,9 @@ export const count: Command = {
       ...(other ? [change(row.selfSize - (was?.selfSize ?? 0), true)] : []),
       ...(retained ? [row.retainedSize === undefined ? "" : formatBytes(row.retainedSize)] : []),
     ];
-    const total: Row = {
-      key: "(total)",
-      count: session.graph.nodeCount,
-      selfSize: totalSelfSize(session.graph),
-    };
-    const totalBefore: Row | undefined = other && {
-      key: "(total)",
-      count: other.graph.nodeCount,
-      selfSize: totalSelfSize(other.graph),
-    };
+    // Counted as the dump's own tools count (pmat leaves out heapmat's synthetic root nodes).
+    const total: Row = { key: "(total)", ...countTotals(session.graph) };
+    const totalBefore: Row | undefined = other && { key: "(total)", ...countTotals(other.graph) };
     return {
       lines: table(header, [
         ...shown.map((row) => cells(row, before?.get(row.key))),
