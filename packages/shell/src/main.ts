@@ -11,8 +11,8 @@ import { makeStyle } from "./text/style.js";
 
 const USAGE = `usage: heapmat [OPTIONS] FILE [COMMAND [ARGS...]]
 
-Opens a heap snapshot (.heapsnapshot or .hmat) and gives a prompt; with a COMMAND, runs it and
-exits; with commands piped on stdin, runs them as a script. Type 'help' at the prompt.
+Opens a heap snapshot (.heapsnapshot, .hmat or Perl's .pmat) and gives a prompt; with a COMMAND,
+runs it and exits; with commands piped on stdin, runs them as a script. Type 'help' at the prompt.
 
 OPTIONS:
   --json        machine-readable output for data commands

@@ -98,6 +98,14 @@ describe("the shell on .pmat dumps, against pmat", () => {
       "the symbol '%main::CACHE'",
     ]);
     expect(show).toMatch(/^SCALAR\(PV\) at 0x[0-9a-f]+ \(50 B/);
+    // The cache hash's outrefs: the REF in a value is strong, the "via RV" repeat indirect.
+    const [cacheOutrefs] = ours(cacheFile, [
+      `outrefs ${/of HASH\(25\) at (0x[0-9a-f]+)/.exec(mine!)![1]}`,
+    ]);
+    expect(cacheOutrefs).toMatch(/^\$\d+ +s +strong +value \{req7\} +REF\(\) at 0x/m);
+    expect(cacheOutrefs).toMatch(
+      /^\$\d+ +i +indirect +value \{req7\} via RV +HASH\(3\)=My::Session at 0x/m,
+    );
     // The session hash that holds it: its outrefs and inrefs, as pmat lists them.
     const session = /of (HASH\(3\)=My::Session at 0x[0-9a-f]+)/.exec(mine!)![1]!;
     const address = /0x[0-9a-f]+/.exec(session)![0];

@@ -12,12 +12,14 @@ import { marker, objectLabel, plural } from "../view/label.js";
 import type { Command, CommandContext, Output } from "./command.js";
 
 const STRENGTH_LETTER = { strong: "s", weak: "w", shortcut: "-" } as const;
+/** Perl's edge kinds that pmat marks by letter of their own. */
+const PMAT_LETTER: Record<string, string> = { indirect: "i", inferred: "~" };
 
 /** Edges as a table: `$1  s  property  payload  (string) @81569 (32 B, retains 32 B)`. */
 function edgeLines(edges: EdgeInfo[], columns: number, first = 1, total = edges.length): string[] {
   const rows = edges.map((edge, i) => [
     marker(first + i, total),
-    STRENGTH_LETTER[edge.strength],
+    PMAT_LETTER[edge.kind] ?? STRENGTH_LETTER[edge.strength],
     edge.kind,
     clip(String(edge.name), 20),
     edge.description,
