@@ -1,11 +1,11 @@
 // A bounded fuzz campaign over every reader (`pnpm fuzz --cases N` runs a long one), and the
 // cases it found, kept as regression tests.
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Encoding } from "@heapmat/dumper/format";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSnapshot } from "../../src/readers/detect.js";
 import { bytesSource, SnapshotReadError } from "../../src/readers/source.js";
 import { allocation, installAllocationBudget } from "./alloc-cap.js";
@@ -20,8 +20,11 @@ const SEED = Number(process.env.HEAPMAT_FUZZ_SEED ?? (Math.random() * 0x10000000
 let seeds: Seed[];
 const seedOf = (suffix: string) => seeds.find((s) => s.name.endsWith(suffix))!.bytes;
 
+const dir = mkdtempSync(join(tmpdir(), "heapmat-fuzz-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 beforeAll(async () => {
-  seeds = await makeSeeds(mkdtempSync(join(tmpdir(), "heapmat-fuzz-")));
+  seeds = await makeSeeds(dir);
 }, 120_000);
 
 describe("fuzzing the readers", () => {

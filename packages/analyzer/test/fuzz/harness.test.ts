@@ -1,9 +1,9 @@
 // The fuzz harness itself: it must be able to see what it reports as absent.
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allocation, installAllocationBudget, OverBudget } from "./alloc-cap.js";
 import { runCampaign } from "./campaign.js";
 import { makeCase } from "./mutate.js";
@@ -12,8 +12,11 @@ import { makeSeeds, type Seed } from "./seeds.js";
 
 let seeds: Seed[];
 
+const dir = mkdtempSync(join(tmpdir(), "heapmat-harness-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 beforeAll(async () => {
-  seeds = await makeSeeds(mkdtempSync(join(tmpdir(), "heapmat-harness-")), { pmat: false });
+  seeds = await makeSeeds(dir, { pmat: false });
 }, 120_000);
 
 describe("the fuzz harness", () => {

@@ -2,8 +2,8 @@
 // snapshot cut down to its first few hundred nodes (still a valid snapshot), the dumper's .hmat
 // of it, its gzip, and a real Devel::MAT::Dumper .pmat when Perl's Devel::MAT is installable.
 
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { convertFile } from "@heapmat/dumper";
 import { dumpPerl, ensureDevelMat } from "../pmat/perl.js";
@@ -87,6 +87,7 @@ export async function makeSeeds(dir: string, options: { pmat?: boolean } = {}): 
     { name: "seed-source" },
   );
   const json = JSON.parse(readFileSync(real, "utf8")) as V8Snapshot;
+  rmSync(dirname(real), { recursive: true, force: true });
   const small = join(dir, "small.heapsnapshot");
   writeFileSync(small, JSON.stringify(shrinkSnapshot(json, 300)));
   const hmat = join(dir, "small.hmat");

@@ -1,10 +1,10 @@
 // Every truncated file is named as truncated, with an offset no further than the cut; a .hmat
 // cut after its nodes is salvaged (`salvage: true`) with the complete sections.
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSnapshot } from "../../src/readers/detect.js";
 import { bytesSource, SnapshotReadError } from "../../src/readers/source.js";
 import { hmatSections } from "./mutate.js";
@@ -13,8 +13,11 @@ import { makeSeeds, type Seed } from "./seeds.js";
 let seeds: Seed[];
 const seedOf = (suffix: string) => seeds.find((s) => s.name.endsWith(suffix))!;
 
+const dir = mkdtempSync(join(tmpdir(), "heapmat-truncation-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 beforeAll(async () => {
-  seeds = await makeSeeds(mkdtempSync(join(tmpdir(), "heapmat-truncation-")));
+  seeds = await makeSeeds(dir);
 }, 120_000);
 
 /** Cut points: the first bytes, evenly spread ones, and the last bytes. */

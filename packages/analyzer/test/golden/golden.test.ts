@@ -1,18 +1,21 @@
 // Snapshots written by Node 18, 20, 22 and 24 (V8's .heapsnapshot and the dumper's .hmat), made
 // at test time by write-snapshots.ts, read with the counts V8 and the dumper give for them.
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HeapGraph } from "../../src/graph/heap-graph.js";
 import { openSnapshot } from "../../src/node/open.js";
 import { type Golden, MAJORS, RECORDS, v8Counts, writeGoldenSnapshots } from "./write-snapshots.js";
 
 let golden: Golden[];
 
+const dir = mkdtempSync(join(tmpdir(), "heapmat-golden-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 beforeAll(() => {
-  golden = writeGoldenSnapshots(mkdtempSync(join(tmpdir(), "heapmat-golden-")));
+  golden = writeGoldenSnapshots(dir);
 }, 240_000);
 
 const of = (major: string) => golden.find((g) => g.major === major)!;
