@@ -3,7 +3,7 @@
 import { closeSync, openSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
 // A namespace import: util.styleText is missing on Node 18.
 import * as util from "node:util";
-import { convertFile } from "./convert.js";
+import { convertFile, convertHmat } from "./convert.js";
 import { isHmat } from "./format.js";
 import { decodeHmat, HmatFormatError, writeV8Json } from "./hmat-reader.js";
 import { V8JsonError } from "./v8-parser.js";
@@ -12,6 +12,7 @@ import { VERSION } from "./version.js";
 const USAGE = `Usage:
   heapmat-dump convert <in.heapsnapshot> <out.hmat> [--redact] [--max-string <n>]
   heapmat-dump convert <in.hmat> <out.heapsnapshot>     (for Chrome DevTools)
+  heapmat-dump convert <in.hmat> <out.hmat> --redact [--max-string <n>]   (before sharing it)
   heapmat-dump info <file.hmat> [--json]
 Options: --debug (stack traces), --help, --version
 Exit codes: 0 ok, 2 usage error, 3 unreadable input, 1 other failure (e.g. cannot write).`;
@@ -54,6 +55,24 @@ async function toHmat(input: string, output: string, redact: boolean, maxString?
     });
   } catch (error) {
     if (error instanceof V8JsonError) throw new InputError(`${input}: ${error.message}`);
+    if ((error as NodeJS.ErrnoException).path === input)
+      throw new InputError(`cannot read ${input}: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+function rewriteHmat(input: string, output: string, redact: boolean, maxString?: number) {
+  if (/\.heapsnapshot$/i.test(output))
+    throw new UsageError(
+      "--redact and --max-string write .hmat: redact to a .hmat, then convert that to .heapsnapshot",
+    );
+  try {
+    return convertHmat(input, output, {
+      ...(redact && { redact }),
+      ...(maxString !== undefined && { maxString }),
+    });
+  } catch (error) {
+    if (error instanceof HmatFormatError) throw new InputError(error.message);
     if ((error as NodeJS.ErrnoException).path === input)
       throw new InputError(`cannot read ${input}: ${(error as Error).message}`);
     throw error;
@@ -134,9 +153,10 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError("--max-string takes a positive integer");
     }
     const start = performance.now();
-    if (isHmat(readHead(input))) {
-      if (values.redact || maxString !== undefined)
-        throw new UsageError("--redact and --max-string apply when converting to .hmat");
+    if (isHmat(readHead(input)) && (values.redact || maxString !== undefined)) {
+      const result = rewriteHmat(input, output, values.redact === true, maxString);
+      report(values.json === true, { input, output, ...result, ms: performance.now() - start });
+    } else if (isHmat(readHead(input))) {
       const result = toV8(input, output);
       report(values.json === true, { input, output, ...result, ms: performance.now() - start });
     } else {

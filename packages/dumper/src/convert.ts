@@ -1,5 +1,6 @@
 // V8 snapshot JSON chunks in, a .hmat file out: parser, writer and output file wired together.
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
+import { decodeHmat, writeV8Json } from "./hmat-reader.js";
 import { type HmatTotals, HmatWriter, type HmatWriterOptions } from "./hmat-writer.js";
 import { OutputFile } from "./output.js";
 import { V8JsonParser } from "./v8-parser.js";
@@ -69,6 +70,32 @@ export async function convertFile(
   try {
     for await (const chunk of createReadStream(input, { encoding: "utf8", highWaterMark: 1 << 20 }))
       converter.write(chunk as string);
+    return converter.finish();
+  } catch (error) {
+    converter.abort();
+    throw error;
+  }
+}
+
+/**
+ * Rewrites an existing .hmat with `redact` and/or `maxString` applied (e.g. before sharing it).
+ * Reads the whole file; throws HmatFormatError on bad input.
+ */
+export function convertHmat(
+  input: string,
+  output: string,
+  options: ConvertOptions = {},
+): HmatTotals {
+  const decoded = decodeHmat(readFileSync(input), input);
+  const info: Record<string, unknown> = { ...decoded.info, source: input };
+  // The command line may carry secrets too (the dumper's own redact leaves these out).
+  if (options.redact) {
+    if (Array.isArray(info.argv)) info.argv = info.argv.slice(0, 2);
+    if (Array.isArray(info.execArgv)) info.execArgv = [];
+  }
+  const converter = new SnapshotConverter(output, { info, ...options });
+  try {
+    writeV8Json(decoded, (text) => converter.write(text));
     return converter.finish();
   } catch (error) {
     converter.abort();

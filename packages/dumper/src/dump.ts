@@ -18,9 +18,15 @@ import { VERSION } from "./version.js";
 export interface DumpOptions {
   /** Why: recorded in the file (`api` unless given). */
   reason?: string;
-  /** A free-form label recorded in the file. */
-  label?: string;
-  /** Leave out string contents (lengths only). */
+  /**
+   * A free-form label recorded in the file, or a function called at dump time that returns it
+   * (if it throws, the dump goes on without a label and the error is reported on stderr).
+   */
+  label?: string | (() => string);
+  /**
+   * Leave out string contents (lengths only) and the command line's arguments. V8's JSON then
+   * never touches the disk: `via` defaults to `inspector`.
+   */
   redact?: boolean;
   /** Keep at most this many characters of each string. */
   maxString?: number;
@@ -54,7 +60,7 @@ export interface DumpResult {
 const processStart = Date.now() - process.uptime() * 1000;
 
 /** The `info` record of FORMAT.md. */
-function processInfo(options: DumpOptions): Record<string, unknown> {
+function processInfo(options: DumpOptions, redact: boolean): Record<string, unknown> {
   const heapSpaceStatistics = v8.getHeapSpaceStatistics();
   const heapSpaces: Record<string, number> = {};
   for (const space of heapSpaceStatistics) heapSpaces[space.space_name] = space.space_used_size;
@@ -66,8 +72,9 @@ function processInfo(options: DumpOptions): Record<string, unknown> {
     hostname: hostname(),
     platform: process.platform,
     arch: process.arch,
-    argv: process.argv,
-    execArgv: process.execArgv,
+    // Arguments may carry secrets (--password=...): redact keeps the program and script only.
+    argv: redact ? process.argv.slice(0, 2) : process.argv,
+    execArgv: redact ? [] : process.execArgv,
     startTime: Math.round(processStart),
     dumpTime: Date.now(),
     uptime: process.uptime(),
@@ -76,16 +83,56 @@ function processInfo(options: DumpOptions): Record<string, unknown> {
     heapSpaces,
     heapSpaceStatistics,
     reason: options.reason ?? "api",
-    label: options.label ?? settings.label,
+    label: labelText(options.label ?? settings.label),
     trackAllocations: isTrackingAllocations() || undefined,
   };
+}
+
+/** The label's text; a label function that throws is reported and the dump goes on. */
+function labelText(label: string | (() => string) | undefined): string | undefined {
+  if (typeof label !== "function") return label;
+  try {
+    const text = label();
+    return text === undefined || text === null ? undefined : String(text);
+  } catch (error) {
+    warn(`the label function threw (${messageOf(error)}); dumping without a label`);
+    return undefined;
+  }
+}
+
+/** Runs the onDump hook; what it throws or rejects with is reported, never passed on. */
+function notify(result: DumpResult): void {
+  const hook = settings.onDump;
+  if (!hook) return;
+  const failed = (error: unknown) => warn(`the onDump hook failed: ${messageOf(error)}`);
+  try {
+    const returned = hook(result) as { then?: unknown } | undefined;
+    if (returned && typeof returned.then === "function")
+      (returned as Promise<unknown>).then(undefined, failed);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+const messageOf = (error: unknown) => {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "an unprintable value";
+  }
+};
+
+function warn(message: string): void {
+  try {
+    process.stderr.write(`heapmat-dumper: ${message}\n`);
+  } catch {}
 }
 
 function writerOptions(options: DumpOptions): HmatWriterOptions {
   const redact = options.redact ?? settings.redact;
   const maxString = options.maxString ?? settings.maxString;
   return {
-    info: processInfo(options),
+    info: processInfo(options, redact),
     ...(redact && { redact }),
     ...(maxString !== undefined && { maxString }),
     ...(options.level !== undefined && { level: options.level }),
@@ -182,6 +229,12 @@ function report(path: string | undefined, error: unknown): Error {
 
 /** Dumps the heap synchronously, on this thread (for exit paths). Throws on failure. */
 export function dumpSync(path?: string, options: DumpOptions = {}): DumpResult {
+  const result = dumpNow(path, options);
+  notify(result);
+  return result;
+}
+
+function dumpNow(path: string | undefined, options: DumpOptions): DumpResult {
   const start = performance.now();
   let target: string | undefined;
   try {
@@ -226,9 +279,14 @@ let inflight: Promise<DumpResult> | undefined;
  */
 export function dump(path?: string, options: DumpOptions = {}): Promise<DumpResult> {
   if (inflight) return inflight;
-  const run = dumpAsync(path, options).finally(() => {
-    inflight = undefined;
-  });
+  const run = dumpAsync(path, options)
+    .then((result) => {
+      notify(result);
+      return result;
+    })
+    .finally(() => {
+      inflight = undefined;
+    });
   run.catch(() => {});
   inflight = run;
   return run;
@@ -240,14 +298,10 @@ async function dumpAsync(path: string | undefined, options: DumpOptions): Promis
   try {
     target = prepare(path, options);
     const file = options.worker === false ? null : workerFile();
-    if (!file) return dumpSync(target, { ...options, force: true });
-    return await dumpInWorker(
-      file,
-      target,
-      writerOptions(options),
-      start,
-      (options.via ?? "file") === "file",
-    );
+    if (!file) return dumpNow(target, { ...options, force: true });
+    const redact = options.redact ?? settings.redact;
+    const via = options.via ?? (redact ? "inspector" : "file");
+    return await dumpInWorker(file, target, writerOptions(options), start, via === "file");
   } catch (error) {
     throw report(target, error);
   }

@@ -138,11 +138,12 @@ export class HmatWriter implements V8JsonHandler {
         throw new InvalidSnapshot(`a "snapshot" header whose meta has ${layouts.join(", ")}`);
       this.snapshot = value as V8Snapshot;
       this.nodeFieldCount = this.snapshot.meta.node_fields.length;
-      // Node kinds whose names are string values: redacted when asked.
+      // Node kinds whose names are string values (and a regexp's, its pattern, which may hold
+      // a literal secret): redacted when asked.
       const kinds = this.snapshot.meta.node_types[0];
       this.stringKinds = new Uint8Array(kinds.length);
       kinds.forEach((kind, k) => {
-        this.stringKinds[k] = /string$/.test(kind) ? 1 : 0;
+        this.stringKinds[k] = /string$/.test(kind) || kind === "regexp" ? 1 : 0;
       });
       this.section(Section.V8, (m) => m.value(value));
     } else if (key === "trace_tree")

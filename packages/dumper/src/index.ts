@@ -1,4 +1,4 @@
-export { type ConvertOptions, convertFile } from "./convert.js";
+export { type ConvertOptions, convertFile, convertHmat } from "./convert.js";
 export { type DumpOptions, type DumpResult, dump, dumpSync } from "./dump.js";
 export { HMAT_MAGIC, HMAT_VERSION } from "./format-constants.js";
 export { type DecodedHmat, decodeHmat, HmatFormatError, writeV8Json } from "./hmat-reader.js";

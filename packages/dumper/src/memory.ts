@@ -16,22 +16,49 @@ function readNumber(path: string): number | undefined {
   }
 }
 
-/** Bytes this process can still allocate: the cgroup's headroom or the machine's, the smaller. */
+/** The memory cgroup folders of this process, innermost first (v2, then v1), up to the root. */
+function cgroupFolders(): { dir: string; limit: string; usage: string }[] {
+  let text = "";
+  try {
+    text = readFileSync("/proc/self/cgroup", "utf8");
+  } catch {}
+  const folders: { dir: string; limit: string; usage: string }[] = [];
+  const add = (root: string, path: string, limit: string, usage: string) => {
+    // Every ancestor can hold a limit; the process is bounded by the tightest.
+    const parts = path.split("/").filter(Boolean);
+    for (let n = parts.length; n >= 0; n--)
+      folders.push({ dir: [root, ...parts.slice(0, n)].join("/"), limit, usage });
+  };
+  for (const line of text.split("\n")) {
+    const [id, controllers, path] = line.split(":");
+    if (path === undefined) continue;
+    if (id === "0" && controllers === "")
+      add("/sys/fs/cgroup", path, "memory.max", "memory.current");
+    else if (controllers!.split(",").includes("memory"))
+      add("/sys/fs/cgroup/memory", path, "memory.limit_in_bytes", "memory.usage_in_bytes");
+  }
+  if (folders.length === 0) {
+    add("/sys/fs/cgroup", "", "memory.max", "memory.current");
+    add("/sys/fs/cgroup/memory", "", "memory.limit_in_bytes", "memory.usage_in_bytes");
+  }
+  return folders;
+}
+
+/** Bytes this process can still allocate: its cgroups' headroom or the machine's, the smallest. */
 export function availableMemory(): number {
   let available = freemem();
   try {
     const match = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
     if (match) available = Number(match[1]) * 1024;
   } catch {}
-  // cgroup v2, then v1. "max" or absurdly large limits mean no limit.
-  const limit =
-    readNumber("/sys/fs/cgroup/memory.max") ??
-    readNumber("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-  const usage =
-    readNumber("/sys/fs/cgroup/memory.current") ??
-    readNumber("/sys/fs/cgroup/memory/memory.usage_in_bytes");
-  if (limit !== undefined && usage !== undefined && limit < 2 ** 60)
-    available = Math.min(available, Math.max(0, limit - usage));
+  // The process's own cgroup and its ancestors (not only the mount's root, which a container
+  // or a systemd unit nested below it does not see). "max" or absurdly large limits: no limit.
+  for (const { dir, limit, usage } of cgroupFolders()) {
+    const max = readNumber(`${dir}/${limit}`);
+    const used = readNumber(`${dir}/${usage}`);
+    if (max !== undefined && used !== undefined && max < 2 ** 60)
+      available = Math.min(available, Math.max(0, max - used));
+  }
   return available;
 }
 

@@ -1,5 +1,6 @@
 // Process-wide dumper settings: defaults, overridden by HEAPMAT_DUMPER (register) or configure().
 import { basename, extname, resolve } from "node:path";
+import type { DumpResult } from "./dump.js";
 
 export interface Settings {
   /** File name pattern with {pid}, {n}, {script}, {time}; resolved against the start-up cwd. */
@@ -8,8 +9,14 @@ export interface Settings {
   maxString: number | undefined;
   /** tick() dumps on every Nth call. */
   every: number;
-  label: string | undefined;
+  /** Recorded in every dump; a function is called at each dump. */
+  label: string | (() => string) | undefined;
   force: boolean;
+  /**
+   * Called after every successful dump, whatever triggered it (a signal, a timer, the API), e.g.
+   * to upload the file. What it throws or rejects with is reported on stderr, never passed on.
+   */
+  onDump: ((result: DumpResult) => unknown) | undefined;
 }
 
 export const DEFAULT_FILE = "{script}-{pid}-{n}.hmat";
@@ -21,6 +28,7 @@ export const settings: Settings = {
   every: 1,
   label: undefined,
   force: false,
+  onDump: undefined,
 };
 
 /** Changes the defaults of every later dump. A relative `file` is resolved against the cwd now. */
