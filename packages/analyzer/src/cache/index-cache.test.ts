@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { indexHeap } from "../graph/indexes.js";
 import { smallGraph } from "../graph/testing/small-graph.js";
-import { decodeIndexCache, encodeIndexCache } from "./index-cache.js";
+import { decodeCachedSnapshot, decodeIndexCache, encodeIndexCache } from "./index-cache.js";
 
 describe("index cache encoding", () => {
   const graph = smallGraph(
@@ -49,5 +49,34 @@ describe("index cache encoding", () => {
     expect(decodeIndexCache(bytes, smallGraph([0, 1], [[0, 1]]), key)).toBeNull();
     expect(decodeIndexCache(bytes.subarray(0, bytes.length - 9), graph, key)).toBeNull();
     expect(decodeIndexCache(new TextEncoder().encode("not a cache"), graph, key)).toBeNull();
+  });
+
+  it("holds the graph itself: columns as views on the bytes, strings, kinds and info", () => {
+    const withTrace = {
+      ...graph,
+      info: { ...graph.info, pid: 42, argv: ["node", "x.js"], extra: { note: "kept" } },
+      strings: [...graph.strings, "lone \ud800", "文字"],
+      nodeTraceId: new Uint32Array(graph.nodeCount).fill(1),
+      locations: {
+        node: Uint32Array.of(3),
+        scriptId: Uint32Array.of(7),
+        line: Uint32Array.of(11),
+        column: Uint32Array.of(2),
+      },
+    };
+    const bytes = encodeIndexCache(indexHeap(withTrace), key);
+    const cached = decodeCachedSnapshot(bytes, key)!;
+    expect(cached).not.toBeNull();
+    expect(cached.graph).toEqual(withTrace);
+    expect(cached.graph.edgeTarget.buffer).toBe(bytes.buffer);
+    expect(cached.indexes.retainedSize).toEqual(indexHeap(withTrace).retainedSize);
+    expect(decodeCachedSnapshot(bytes, { ...key, mtimeMs: 1 })).toBeNull();
+  });
+
+  it("keeps only the indexes of a .pmat graph (its details are not MessagePack)", () => {
+    const pmat = { ...graph, info: { format: "pmat" as const } };
+    const bytes = encodeIndexCache(indexHeap(pmat), key);
+    expect(decodeCachedSnapshot(bytes, key)).toBeNull();
+    expect(decodeIndexCache(bytes, pmat, key)?.dominator).toEqual(indexHeap(pmat).dominator);
   });
 });

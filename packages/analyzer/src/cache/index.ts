@@ -1,4 +1,6 @@
 export {
+  type CachedSnapshot,
+  decodeCachedSnapshot,
   decodeIndexCache,
   encodeIndexCache,
   INDEX_CACHE_VERSION,

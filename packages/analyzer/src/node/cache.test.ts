@@ -1,8 +1,18 @@
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { describe, expect, it } from "vitest";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import { indexHeap } from "../graph/indexes.js";
 import { indexCachePath, openIndexed } from "./cache.js";
+import { openSnapshot } from "./open.js";
 
 describe("the sidecar index cache", () => {
   it("is written on first open, read on the next, and ignored once the snapshot changes", async () => {
@@ -30,5 +40,31 @@ describe("the sidecar index cache", () => {
     // A damaged cache is only a miss.
     writeFileSync(indexCachePath(file), "garbage");
     expect((await openIndexed(file)).cache).toBe("written");
+  });
+
+  it("re-opens the graph from the cache alone, without reading the snapshot", async () => {
+    const file = takeSnapshot(
+      `globalThis.items = Array.from({ length: 20000 }, (_, i) => ({ i, name: "item " + i }));`,
+      { nodeArgs: ["--track-heap-objects"] },
+    );
+    const read = await openSnapshot(file);
+    // A whole-second mtime, so that it can be put back exactly.
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect((await openIndexed(file)).cache).toBe("written");
+    // Damage the middle of the snapshot, past the key's hashed first and last MiB, keeping its
+    // size and mtime: only a reader that parses the snapshot would notice.
+    const { size } = statSync(file);
+    expect(size).toBeGreaterThan(3 << 20);
+    const fd = openSync(file, "r+");
+    writeSync(fd, "\0\0garbage\0\0", Math.floor(size / 2));
+    closeSync(fd);
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    await expect(openSnapshot(file)).rejects.toThrow();
+
+    const reopened = await openIndexed(file);
+    expect(reopened.cache).toBe("hit");
+    expect(reopened.graph).toEqual(read);
+    expect(reopened.graph.trace).not.toBeNull();
+    expect(reopened.indexes.retainedSize).toEqual(indexHeap(read).retainedSize);
   });
 });

@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
 import { open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { decodeIndexCache, encodeIndexCache, type IndexCacheKey } from "../cache/index-cache.js";
+import {
+  decodeCachedSnapshot,
+  decodeIndexCache,
+  encodeIndexCache,
+  type IndexCacheKey,
+} from "../cache/index-cache.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
@@ -46,14 +51,44 @@ export async function loadIndexCache(
   graph: HeapGraph,
   key?: IndexCacheKey,
 ): Promise<HeapIndexes | null> {
-  let bytes: Uint8Array;
+  const bytes = await readCache(snapshotPath);
+  if (!bytes) return null;
+  const precomputed = decodeIndexCache(bytes, graph, key ?? (await snapshotCacheKey(snapshotPath)));
+  return precomputed ? indexHeap(graph, precomputed) : null;
+}
+
+/**
+ * Re-opens a snapshot from its sidecar cache alone (graph and indexes, without reading the
+ * snapshot), or null when the cache is absent, stale, damaged or holds the indexes only.
+ */
+export async function loadCachedSnapshot(
+  snapshotPath: string,
+  key?: IndexCacheKey,
+): Promise<{ graph: HeapGraph; indexes: HeapIndexes } | null> {
+  const bytes = await readCache(snapshotPath);
+  return (
+    bytes && cachedSnapshot(snapshotPath, bytes, key ?? (await snapshotCacheKey(snapshotPath)))
+  );
+}
+
+async function readCache(snapshotPath: string): Promise<Uint8Array | null> {
   try {
-    bytes = await readFile(indexCachePath(snapshotPath));
+    return await readFile(indexCachePath(snapshotPath));
   } catch {
     return null;
   }
-  const precomputed = decodeIndexCache(bytes, graph, key ?? (await snapshotCacheKey(snapshotPath)));
-  return precomputed ? indexHeap(graph, precomputed) : null;
+}
+
+function cachedSnapshot(
+  snapshotPath: string,
+  bytes: Uint8Array,
+  key: IndexCacheKey,
+): { graph: HeapGraph; indexes: HeapIndexes } | null {
+  const cached = decodeCachedSnapshot(bytes, key);
+  if (!cached) return null;
+  // The file may have been reached by another path since the cache was written.
+  const graph = { ...cached.graph, info: { ...cached.graph.info, file: snapshotPath } };
+  return { graph, indexes: indexHeap(graph, cached.indexes) };
 }
 
 /** Writes the indexes' cache next to the snapshot, atomically (temp file, then rename). */
@@ -82,19 +117,23 @@ export interface IndexedSnapshot {
 }
 
 /**
- * Opens a snapshot with its indexes: from the sidecar cache when it matches, else computed in full
- * and cached for next time (a read-only folder only means no cache).
+ * Opens a snapshot with its indexes: from the sidecar cache alone when it matches (the snapshot
+ * itself is not read), else read and computed in full and cached for next time (a read-only
+ * folder only means no cache).
  */
 export async function openIndexed(
   snapshotPath: string,
   options: ReadOptions = {},
 ): Promise<IndexedSnapshot> {
-  const [graph, key] = await Promise.all([
-    openSnapshot(snapshotPath, options),
-    snapshotCacheKey(snapshotPath),
-  ]);
-  const cached = await loadIndexCache(snapshotPath, graph, key);
-  if (cached) return { graph, indexes: cached, cache: "hit" };
+  const key = await snapshotCacheKey(snapshotPath).catch(() => null);
+  const bytes = key && (await readCache(snapshotPath));
+  const cached = bytes && cachedSnapshot(snapshotPath, bytes, key);
+  if (cached) return { ...cached, cache: "hit" };
+  const graph = await openSnapshot(snapshotPath, options);
+  if (!key) return { graph, indexes: indexHeap(graph), cache: "unwritable" };
+  // A cache of the indexes alone (a .pmat's) still saves computing them.
+  const precomputed = bytes && decodeIndexCache(bytes, graph, key);
+  if (precomputed) return { graph, indexes: indexHeap(graph, precomputed), cache: "hit" };
   const indexes = indexHeap(graph);
   try {
     await saveIndexCache(snapshotPath, indexes, key);

@@ -3,6 +3,7 @@
 export {
   type IndexedSnapshot,
   indexCachePath,
+  loadCachedSnapshot,
   loadIndexCache,
   openIndexed,
   saveIndexCache,

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { decodeStrings, encodeStrings } from "./string-table.js";
+
+describe("the cache's string table", () => {
+  const strings = [
+    "",
+    "plain",
+    "\ufeffstarts with a byte order mark",
+    "naïve 文字 🎉",
+    "lone \ud800 surrogate",
+    "",
+    "x".repeat(100),
+    "trailing \udc00",
+    "after",
+  ];
+
+  it("round-trips any JS string, in one block or many", () => {
+    for (const blockBytes of [1 << 20, 16, 1]) {
+      const { blocks, columns } = encodeStrings(strings, blockBytes);
+      if (blockBytes === 1 << 20) expect(blocks).toHaveLength(1);
+      else expect(blocks.length).toBeGreaterThan(2);
+      expect(decodeStrings(blocks, (name) => columns[name])).toEqual(strings);
+    }
+  });
+
+  it("keeps well-formed blocks in UTF-8 and the others as UTF-16", () => {
+    const { blocks } = encodeStrings(strings, 1);
+    // The two strings with a lone surrogate, each in a block of its own.
+    expect(blocks.filter((b) => b.encoding === "utf16")).toHaveLength(2);
+    expect(blocks.filter((b) => b.encoding === "utf8").length).toBeGreaterThan(3);
+  });
+
+  it("decodes an empty table, and refuses columns that disagree", () => {
+    const empty = encodeStrings([]);
+    expect(decodeStrings(empty.blocks, (name) => empty.columns[name])).toEqual([]);
+    const { blocks, columns } = encodeStrings(strings);
+    const lengths = new Uint32Array(columns.lengths as Uint32Array);
+    lengths[1]! += 1;
+    expect(
+      decodeStrings(blocks, (name) => (name === "lengths" ? lengths : columns[name])),
+    ).toBeNull();
+    expect(
+      decodeStrings(blocks, (name) => (name === "lengths" ? columns[name] : undefined)),
+    ).toBeNull();
+  });
+});
