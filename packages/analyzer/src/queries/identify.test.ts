@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
+import { smallGraph } from "../graph/testing/small-graph.js";
 import { openSnapshot } from "../node/open.js";
+import { sourceLocation } from "./describe.js";
 import { type Identification, identify, type RetainerStep } from "./identify.js";
 import { renderIdentification } from "./render.js";
 import { snapshotProgram } from "./testing/snapshot-program.js";
@@ -225,3 +227,29 @@ for (const esm of [true, false]) {
     });
   });
 }
+
+describe("source locations out of node order", () => {
+  it("are found by node index (the typed row table)", () => {
+    const base = smallGraph(
+      [0, 10, 20, 30],
+      [
+        [0, 1],
+        [0, 2],
+        [0, 3],
+      ],
+    );
+    const graph = {
+      ...base,
+      locations: {
+        node: Uint32Array.of(3, 1),
+        scriptId: Uint32Array.of(9, 8),
+        line: Uint32Array.of(30, 10),
+        column: Uint32Array.of(3, 1),
+      },
+    };
+    expect(sourceLocation(graph, 1)).toEqual({ script: "script 8", line: 11, column: 2 });
+    expect(sourceLocation(graph, 3)).toEqual({ script: "script 9", line: 31, column: 4 });
+    expect(sourceLocation(graph, 2)).toBeNull();
+    expect(sourceLocation(graph, 0)).toBeNull();
+  });
+});
