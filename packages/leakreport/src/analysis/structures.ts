@@ -15,18 +15,24 @@ export interface Structures {
   internal: number;
 }
 
-/**
- * A candidate dominated by another user-level candidate is kept alive only through it, so it
- * belongs to that candidate's leaked structure. The top of a structure is the outermost such
- * candidate on the dominator chain. V8 internals (a Map's table, an array's backing store, a
- * closure's context) can belong to a structure but never head one, unless `internals` is set.
- */
 /** A string only V8's string table holds: a property name or literal, not program data. */
 function isRuntimeString(indexes: HeapIndexes, node: number): boolean {
   const { graph, dominator } = indexes;
   return isStringKind(kindName(graph, node)) && kindName(graph, dominator[node]!) === "synthetic";
 }
 
+/** A literal's boilerplate: V8's allocation site keeps it to copy `[]` and `{}` literals from. */
+function isBoilerplate(indexes: HeapIndexes, node: number): boolean {
+  const { graph, dominator } = indexes;
+  return graph.strings[graph.nodeName[dominator[node]!]!] === "system / AllocationSite";
+}
+
+/**
+ * A candidate dominated by another user-level candidate is kept alive only through it, so it
+ * belongs to that candidate's leaked structure. The top of a structure is the outermost such
+ * candidate on the dominator chain. V8 internals (a Map's table, an array's backing store, a
+ * closure's context) can belong to a structure but never head one, unless `internals` is set.
+ */
 export function leakedStructures(
   indexes: HeapIndexes,
   generation: Int16Array,
@@ -44,7 +50,9 @@ export function leakedStructures(
       continue;
     }
     candidates.push(i);
-    if (!isInternal(graph, i) && !isRuntimeString(indexes, i)) owner[i] = 1;
+    const programObject =
+      !isInternal(graph, i) && !isRuntimeString(indexes, i) && !isBoilerplate(indexes, i);
+    if (programObject) owner[i] = 1;
   }
 
   // topOf[x]: the outermost owner among x and its dominators; -2 = not computed yet.
