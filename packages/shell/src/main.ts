@@ -16,6 +16,7 @@ runs it and exits; with commands piped on stdin, runs them as a script. Type 'he
 
 OPTIONS:
   --json        machine-readable output for data commands
+  --salvage     read what is complete of a truncated dump (a process killed mid-dump)
   --no-color    no colours (NO_COLOR is honoured too)
   --debug       show stack traces of internal errors
   -h, --help    this help
@@ -23,6 +24,7 @@ OPTIONS:
 
 const globalOptions = {
   json: { type: "boolean" },
+  salvage: { type: "boolean" },
   "no-color": { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -66,7 +68,7 @@ export async function main(argv: string[], version: string): Promise<number> {
   const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
   let session: Session;
   try {
-    session = await Session.open(file, process.stderr.isTTY === true);
+    session = await Session.open(file, process.stderr.isTTY === true, values.salvage === true);
   } catch (error) {
     const code = (error as { exitCode?: number }).exitCode ?? ExitCode.unreadable;
     process.stderr.write(`${errStyle("red", "error:")} ${(error as Error).message}\n`);

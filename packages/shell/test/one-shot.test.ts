@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { heapmat } from "./run.js";
@@ -94,5 +94,19 @@ describe("heapmat FILE COMMAND (one-shot)", () => {
     const pages = run.stdout.split(/\n(?=\S+ - .*\n\nSYNOPSIS:)/);
     expect(pages.map((page) => page.split(" - ")[0])).toEqual(names);
     for (const line of run.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
+  it("names a truncated dump as truncated, and reads what is complete with --salvage", () => {
+    const whole = readFileSync(hmat);
+    const cut = join(dir, "cut.hmat");
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.8)));
+    const refused = heapmat([cut, "summary"]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/cut\.hmat: at byte \d+: .*\(the file is truncated\)/);
+    const salvaged = heapmat(["--salvage", cut, "summary", "--json"]);
+    expect(salvaged.code).toBe(0);
+    expect(JSON.parse(salvaged.stdout).objects).toBe(
+      JSON.parse(heapmat([hmat, "summary", "--json"]).stdout).objects,
+    );
   });
 });

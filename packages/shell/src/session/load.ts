@@ -5,10 +5,14 @@ import { openSnapshot, progressBar } from "@heapmat/analyzer/node";
 import { InputError } from "../errors.js";
 
 /** Reads a snapshot with a progress bar on stderr; any failure becomes one InputError line. */
-export async function loadSnapshot(file: string, progress = true): Promise<HeapGraph> {
+export async function loadSnapshot(
+  file: string,
+  progress = true,
+  salvage = false,
+): Promise<HeapGraph> {
   const bar = progress ? progressBar(`Loading ${basename(file)}`) : undefined;
   try {
-    return await openSnapshot(file, bar ? { onProgress: bar.onProgress } : {});
+    return await openSnapshot(file, { salvage, ...(bar && { onProgress: bar.onProgress }) });
   } catch (error) {
     throw asInputError(file, error);
   } finally {

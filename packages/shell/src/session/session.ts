@@ -35,8 +35,8 @@ export class Session {
   }
 
   /** Loads a snapshot, and its indexes too when the sidecar cache has them. */
-  static async open(file: string, progress = true): Promise<Session> {
-    const graph = await loadSnapshot(file, progress);
+  static async open(file: string, progress = true, salvage = false): Promise<Session> {
+    const graph = await loadSnapshot(file, progress, salvage);
     // A missing, stale or damaged cache only means computing the indexes again.
     const cached = await loadIndexCache(file, graph).catch(() => null);
     return new Session(file, graph, progress, cached);
