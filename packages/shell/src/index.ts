@@ -1,4 +1,3 @@
 // The shell as a library: the engine the `heapmat` binary drives, for embedding and tests.
-export { formatBytes } from "./text/bytes.js";
 export { suggest } from "./text/suggest.js";
 export { tokenize } from "./text/tokenize.js";

@@ -1,6 +1,5 @@
-import { type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+import { formatBytes, type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
 import { resolveObject } from "../naming/resolve.js";
-import { formatBytes } from "../text/bytes.js";
 import { objectJson, objectLabel } from "../view/label.js";
 import type { Command } from "./command.js";
 

@@ -1,5 +1,4 @@
-import { totalSelfSize } from "@heapmat/analyzer";
-import { formatBytes } from "../text/bytes.js";
+import { formatBytes, totalSelfSize } from "@heapmat/analyzer";
 import type { Command } from "./command.js";
 
 const FORMATS = { hmat: "heapmat dump", heapsnapshot: "V8 heap snapshot", pmat: "Perl pmat dump" };
