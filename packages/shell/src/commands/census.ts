@@ -1,12 +1,12 @@
 import {
-  count as countByKind,
+  count as countRows,
   countTotals,
   formatBytes,
-  histogram,
   type LargestEntry,
   label,
   largest as largestObjects,
   moduleSizes,
+  type CountRow as Row,
   strings as stringRows,
   totalSelfSize,
 } from "@heapmat/analyzer";
@@ -17,25 +17,12 @@ import { marker } from "../view/label.js";
 import { intArgument, intOption } from "./args.js";
 import type { Command } from "./command.js";
 
-interface Row {
-  key: string;
-  count: number;
-  selfSize: number;
-  retainedSize?: number;
-}
-
-/** Rows per constructor (with retained sizes) or per kind. */
+/** Rows per constructor (with retained sizes) or per kind; constructors by self size, as pmat counts. */
 function census(session: Session, by: "kind" | "constructor"): Row[] {
-  if (by === "kind") return countByKind(session.indexes, "kind");
-  const h = histogram(session.indexes);
-  return h.className
-    .map((key, c) => ({
-      key,
-      count: h.count[c]!,
-      selfSize: h.selfSize[c]!,
-      retainedSize: h.retainedSize[c]!,
-    }))
-    .sort((a, b) => b.selfSize - a.selfSize || a.key.localeCompare(b.key));
+  const rows = countRows(session.indexes, by);
+  if (by === "constructor")
+    rows.sort((a, b) => b.selfSize - a.selfSize || a.key.localeCompare(b.key));
+  return rows;
 }
 
 /** "+12" / "-3" / "" for a change. */
