@@ -156,3 +156,100 @@ export function unpackStrings(block: StringsBlock): StringEntry[] {
   for (const [i, length] of block.cut ?? []) entries[i] = [entries[i] as string, length];
   return entries;
 }
+
+/**
+ * What a column-at-a-time SlotDelta decode needs: per row of the block, its owning node, and its
+ * edge type and name as already decoded (separate columns instead of V8's row-major layout).
+ */
+export interface EdgeRows {
+  owner: ArrayLike<number>;
+  type: ArrayLike<number>;
+  name: ArrayLike<number>;
+  /** Per edge type: 1 for index-named kinds (element, hidden). */
+  indexKind: Uint8Array;
+}
+
+/**
+ * Decodes one column of `count` rows into `out[0..count-1]`, one value per row: the same values
+ * as decodeColumn, without the row-major table, so a reader can copy them straight into its own
+ * typed arrays. Offsets stay node indexes (no multiplier).
+ */
+export function decodeColumnValues(
+  column: RawColumn,
+  count: number,
+  out: Float64Array,
+  edges: EdgeRows | null,
+): void {
+  const [name, encoding, data] = column;
+  if (count > out.length) throw new RangeError(`column ${name}: ${count} rows do not fit`);
+  let at: number;
+  if (encoding === Encoding.Bytes) {
+    if (data.length < count) throw new RangeError(`column ${name} ends early`);
+    for (let r = 0; r < count; r++) out[r] = data[r]!;
+    return;
+  }
+  if (encoding === Encoding.SlotDelta) {
+    if (!edges) throw new RangeError(`column ${name}: slot deltas outside an edge block`);
+    at = decodeSlotDeltas(data, count, out, edges);
+  } else {
+    const delta = encoding === Encoding.Delta;
+    let previous = 0;
+    at = 0;
+    for (let r = 0; r < count; r++) {
+      // Inline LEB128 decode; exact up to 2^53.
+      let b = data[at++]!;
+      let v = b & 0x7f;
+      let scale = 0x80;
+      while (b & 0x80) {
+        b = data[at++]!;
+        v += (b & 0x7f) * scale;
+        scale *= 0x80;
+      }
+      if (delta) v = previous += unzigzag(v);
+      out[r] = v;
+    }
+  }
+  if (at > data.length) throw new RangeError(`column ${name} ends early`);
+}
+
+/** SlotDelta over separate columns (see SlotPredictor for the rule). Returns the bytes read. */
+function decodeSlotDeltas(data: Uint8Array, count: number, out: Float64Array, edges: EdgeRows) {
+  const { owner, type, name, indexKind } = edges;
+  // Per edge type, name -> last target and its owner: small-integer keys hash fast.
+  const lastTarget: Map<number, number>[] = [];
+  const lastOwner: Map<number, number>[] = [];
+  let at = 0;
+  let previous = 0;
+  for (let r = 0; r < count; r++) {
+    let b = data[at++]!;
+    let z = b & 0x7f;
+    let scale = 0x80;
+    while (b & 0x80) {
+      b = data[at++]!;
+      z += (b & 0x7f) * scale;
+      scale *= 0x80;
+    }
+    const t = type[r]!;
+    const own = owner[r]!;
+    let predicted: number;
+    const sameOwnerIndex = indexKind[t] === 1 && r > 0 && owner[r - 1] === own;
+    if (sameOwnerIndex) predicted = previous;
+    else {
+      const key = name[r]!;
+      const last = lastTarget[t]?.get(key);
+      predicted = last === undefined ? own : last + (own - lastOwner[t]!.get(key)!);
+    }
+    const v = predicted + unzigzag(z);
+    if (!sameOwnerIndex) {
+      if (!lastTarget[t]) {
+        lastTarget[t] = new Map();
+        lastOwner[t] = new Map();
+      }
+      lastTarget[t]!.set(name[r]!, v);
+      lastOwner[t]!.set(name[r]!, own);
+    }
+    out[r] = v;
+    previous = v;
+  }
+  return at;
+}

@@ -1,13 +1,10 @@
 // Reader for the dumper's .hmat files (packages/dumper/FORMAT.md): streams the sections, inflates
-// them with DecompressionStream (no node: imports), decodes with msgpackr, and builds the graph
-// through the same V8 flat-layout path as .heapsnapshot files.
+// them with DecompressionStream (no node: imports), decodes with msgpackr, and decodes the node
+// and edge columns straight into the heap graph (hmat-graph.ts).
 import {
   decodeColumn,
-  type EdgeContext,
-  Encoding,
   HMAT_HEADER_SIZE,
   HMAT_VERSION,
-  indexKinds,
   isHmat,
   NODE_OFFSET_FIELDS,
   type RawColumn,
@@ -19,8 +16,9 @@ import {
 } from "@heapmat/dumper/format";
 import { Unpackr } from "msgpackr";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
+import { type Block, GRAPH_TABLES, graphFromHmat } from "./hmat-graph.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
-import { graphFromV8Columns, type V8Columns, type V8Meta } from "./v8-columns.js";
+import type { V8Meta } from "./v8-columns.js";
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 
@@ -34,13 +32,6 @@ const IDS_ONLY_SECTIONS = new Set<string>([
 ]);
 
 const KNOWN_SECTIONS = new Set<string>(Object.values(Section));
-
-interface Block {
-  count: number;
-  columns: RawColumn[];
-  /** Where its section starts in the file, for errors. */
-  offset: number;
-}
 
 /** Reads a .hmat file into a heap graph. */
 export async function readHmat(source: ByteSource, options: ReadOptions = {}): Promise<HeapGraph> {
@@ -99,39 +90,20 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
   if (!meta)
     throw new SnapshotReadError(source.name, frames.completeUpTo, 'the "v8" section', !ended);
 
-  const tables = decodeTables(source.name, meta, blocks);
-  const nodes = tables.nodes ?? new Float64Array(0);
-  const edges = tables.edges ?? new Float64Array(0);
-  fitEdges(meta, nodes, options.idsOnly ? 0 : edges.length / meta.edge_fields.length);
-  const columns: V8Columns = {
-    meta,
-    nodes,
-    edges: options.idsOnly ? new Float64Array(0) : edges,
-    strings,
-    ...(tables.locations && { locations: tables.locations }),
-    ...(tables.trace_function_infos && { traceFunctionInfos: tables.trace_function_infos }),
-    ...(traceTree && { traceTree }),
-  };
-  // A salvaged file may lack strings that names refer to.
-  const nameAt = meta.node_fields.indexOf("name");
-  const width = meta.node_fields.length;
-  let names = strings.length;
-  for (let o = nameAt; o < nodes.length; o += width) names = Math.max(names, nodes[o]! + 1);
-  if (options.salvage) {
-    const indexKind = indexKinds(meta.edge_types[0]);
-    const type = meta.edge_fields.indexOf("type");
-    const name = meta.edge_fields.indexOf("name_or_index");
-    const step = meta.edge_fields.length;
-    for (let o = 0; o < columns.edges.length; o += step)
-      if (indexKind[columns.edges[o + type]!] === 0)
-        names = Math.max(names, columns.edges[o + name]! + 1);
-  }
-  // Bounded by the names' count: a corrupt name index is an error below, not an allocation.
-  if (names - strings.length <= nodes.length + columns.edges.length)
-    while (strings.length < names) strings.push("");
   let graph: HeapGraph;
   try {
-    graph = graphFromV8Columns(columns, dumpInfo(info, source.name));
+    graph = graphFromHmat({
+      file: source.name,
+      meta,
+      info: dumpInfo(info, source.name),
+      nodes: blocks.nodes ?? [],
+      edges: blocks.edges ?? [],
+      strings,
+      otherTables: () => decodeTables(source.name, meta!, blocks),
+      ...(traceTree && { traceTree }),
+      ...(options.idsOnly && { idsOnly: true }),
+      ...(options.salvage && { salvage: true }),
+    });
   } catch (error) {
     throw asReadError(error, source.name, frames.completeUpTo, "consistent node and edge tables");
   }
@@ -233,7 +205,7 @@ function dumpInfo(info: Record<string, unknown>, file: string): DumpInfo {
   return out as unknown as DumpInfo;
 }
 
-/** Decodes column blocks into V8's flat layout (offsets restored), table by table. */
+/** Decodes the other tables' column blocks into V8's flat layout (offsets restored). */
 function decodeTables(
   file: string,
   meta: V8Meta,
@@ -243,33 +215,20 @@ function decodeTables(
   const nodeFieldCount = meta.node_fields.length;
   for (const key of Object.keys(TABLES)) {
     const list = blocks[key];
-    if (!list) continue;
+    if (!list || GRAPH_TABLES.includes(key)) continue;
     const fields = (meta as unknown as Record<string, string[] | undefined>)[TABLES[key]!.fields];
     if (!fields) continue;
     const width = fields.length;
     const flat = new Float64Array(list.reduce((n, b) => n + b.count, 0) * width);
-    const owners = key === "edges" ? edgeOwners(meta, out.nodes, flat.length / width) : null;
-    const indexKind = indexKinds(meta.edge_types[0]);
     let start = 0;
     for (const block of list) {
-      const edges: EdgeContext | null = owners
-        ? {
-            owner: owners.subarray(start, start + block.count),
-            type: fields.indexOf("type"),
-            name: fields.indexOf("name_or_index"),
-            indexKind,
-          }
-        : null;
-      // Slot deltas read the edge's type and name: decode those first.
-      const columns = [...block.columns].sort(
-        (a, b) => Number(a[1] === Encoding.SlotDelta) - Number(b[1] === Encoding.SlotDelta),
-      );
+      const columns = block.columns;
       for (const column of columns) {
         const f = fields.indexOf(column[0]);
         if (f < 0) continue;
         const multiplier = NODE_OFFSET_FIELDS.includes(column[0]) ? nodeFieldCount : 1;
         try {
-          decodeColumn(column, block.count, flat, start, width, f, edges, multiplier);
+          decodeColumn(column, block.count, flat, start, width, f, null, multiplier);
         } catch (error) {
           throw asReadError(error, file, block.offset, `a well-formed column "${column[0]}"`);
         }
@@ -279,32 +238,6 @@ function decodeTables(
     out[key] = flat;
   }
   return out;
-}
-
-/** Each edge row's owning node, for the rows present (edge counts beyond them are ignored). */
-function edgeOwners(meta: V8Meta, nodes: Float64Array | undefined, rows: number): Uint32Array {
-  if (!nodes) return new Uint32Array(0);
-  const width = meta.node_fields.length;
-  const at = meta.node_fields.indexOf("edge_count");
-  let total = 0;
-  for (let o = at; o < nodes.length; o += width) total += nodes[o]!;
-  const owners = new Uint32Array(Math.min(total, rows));
-  let e = 0;
-  for (let n = 0, o = at; o < nodes.length && e < owners.length; n++, o += width)
-    for (let k = nodes[o]!; k > 0 && e < owners.length; k--) owners[e++] = n;
-  return owners;
-}
-
-/** Clamps nodes' edge counts to the edges present (idsOnly: none; salvage: what was complete). */
-function fitEdges(meta: V8Meta, nodes: Float64Array, edgeCount: number): void {
-  const width = meta.node_fields.length;
-  const at = meta.node_fields.indexOf("edge_count");
-  let left = edgeCount;
-  for (let o = at; o < nodes.length; o += width) {
-    const take = Math.max(0, Math.min(nodes[o]!, left));
-    nodes[o] = take;
-    left -= take;
-  }
 }
 
 interface Frame {

@@ -1,0 +1,203 @@
+// Builds the heap graph straight from .hmat column blocks: each column is decoded once into the
+// graph's own typed arrays (node indexes, not V8's flat offsets), with no V8-layout table between.
+import {
+  decodeColumnValues,
+  type EdgeRows,
+  Encoding,
+  indexKinds,
+  type RawColumn,
+} from "@heapmat/dumper/format";
+import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
+import { SnapshotReadError } from "./source.js";
+import {
+  allocationTrace,
+  edgeKindIsIndexOf,
+  flattenTraceTree,
+  locationColumns,
+  type V8Meta,
+} from "./v8-columns.js";
+
+export interface Block {
+  count: number;
+  columns: RawColumn[];
+  /** Where its section starts in the file, for errors. */
+  offset: number;
+}
+
+/** The column-block tables decoded straight into the graph. */
+export const GRAPH_TABLES: readonly string[] = ["nodes", "edges"];
+
+export interface HmatParts {
+  file: string;
+  meta: V8Meta;
+  info: DumpInfo;
+  /** Node and edge blocks, in file order. */
+  nodes: Block[];
+  edges: Block[];
+  strings: string[];
+  /** V8's other tables (locations, function infos: small), decoded flat after nodes and edges. */
+  otherTables: () => Record<string, Float64Array>;
+  traceTree?: unknown[];
+  idsOnly?: boolean;
+  salvage?: boolean;
+}
+
+type Target = Uint8Array | Uint32Array | Float64Array;
+
+/** The graph of a .hmat file's parts. Throws on a column that does not decode. */
+export function graphFromHmat(parts: HmatParts): HeapGraph {
+  const { meta } = parts;
+  const nodeFields = meta.node_fields;
+  const nodeCount = parts.nodes.reduce((n, b) => n + b.count, 0);
+  const nodeKind = new Uint8Array(nodeCount);
+  const nodeName = new Uint32Array(nodeCount);
+  const nodeId = new Float64Array(nodeCount);
+  const nodeSelfSize = new Float64Array(nodeCount);
+  const edgeCounts = new Float64Array(nodeCount);
+  const nodeTraceId = nodeFields.includes("trace_node_id") ? new Uint32Array(nodeCount) : null;
+  const nodeDetachedness = nodeFields.includes("detachedness") ? new Uint8Array(nodeCount) : null;
+  const nodeTargets: Record<string, Target | null> = {
+    type: nodeKind,
+    name: nodeName,
+    id: nodeId,
+    self_size: nodeSelfSize,
+    edge_count: edgeCounts,
+    trace_node_id: nodeTraceId,
+    detachedness: nodeDetachedness,
+  };
+  const scratch = new Float64Array(
+    Math.max(0, ...parts.nodes.map((b) => b.count), ...parts.edges.map((b) => b.count)),
+  );
+  decodeBlocks(parts.file, parts.nodes, nodeFields, nodeTargets, scratch, null);
+
+  const edgeRows = parts.idsOnly ? 0 : parts.edges.reduce((n, b) => n + b.count, 0);
+  const owners = edgeOwners(edgeCounts, edgeRows);
+  const edgeKind = new Uint8Array(edgeRows);
+  const edgeName = new Uint32Array(edgeRows);
+  const edgeTarget = new Uint32Array(edgeRows);
+  if (!parts.idsOnly)
+    decodeBlocks(
+      parts.file,
+      parts.edges,
+      meta.edge_fields,
+      { type: edgeKind, name_or_index: edgeName, to_node: edgeTarget },
+      scratch,
+      { owners, kinds: edgeKind, names: edgeName, indexKind: indexKinds(meta.edge_types[0]) },
+    );
+
+  // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  let left = edgeRows;
+  for (let i = 0; i < nodeCount; i++) {
+    const take = Math.max(0, Math.min(edgeCounts[i]!, left));
+    firstEdge[i + 1] = firstEdge[i]! + take;
+    left -= take;
+  }
+
+  const strings = parts.strings;
+  // A salvaged file may lack strings that names refer to.
+  let names = strings.length;
+  for (let i = 0; i < nodeCount; i++) if (nodeName[i]! >= names) names = nodeName[i]! + 1;
+  if (parts.salvage) {
+    const indexKind = indexKinds(meta.edge_types[0]);
+    for (let e = 0; e < edgeRows; e++)
+      if (indexKind[edgeKind[e]!] === 0 && edgeName[e]! >= names) names = edgeName[e]! + 1;
+  }
+  // Bounded by the tables' size: a corrupt name index is an error later, not an allocation.
+  const cells = nodeCount * nodeFields.length + edgeRows * meta.edge_fields.length;
+  if (names - strings.length <= cells) while (strings.length < names) strings.push("");
+
+  const tables = parts.otherTables();
+  const edgeKinds = meta.edge_types[0];
+  return {
+    info: parts.info,
+    nodeCount,
+    edgeCount: edgeRows,
+    strings,
+    nodeKinds: meta.node_types[0],
+    edgeKinds,
+    edgeKindIsIndex: edgeKindIsIndexOf(edgeKinds),
+    nodeKind,
+    nodeName,
+    nodeId,
+    nodeSelfSize,
+    nodeTraceId,
+    nodeDetachedness,
+    firstEdge,
+    edgeKind,
+    edgeName,
+    edgeTarget,
+    rootIndex: 0,
+    locations: tables.locations ? locations(meta, tables.locations) : null,
+    trace:
+      tables.trace_function_infos && parts.traceTree
+        ? trace(meta, tables.trace_function_infos, parts.traceTree)
+        : null,
+  };
+}
+
+function locations(meta: V8Meta, flat: Float64Array): LocationColumns {
+  return locationColumns(meta, flat, meta.node_fields.length);
+}
+
+function trace(meta: V8Meta, infos: Float64Array, tree: unknown[]): AllocationTrace {
+  return allocationTrace(meta, infos, flattenTraceTree(meta, tree));
+}
+
+interface EdgeContext {
+  owners: Uint32Array;
+  kinds: Uint8Array;
+  names: Uint32Array;
+  indexKind: Uint8Array;
+}
+
+/** Decodes every block's known columns into their targets, rows laid end to end. */
+function decodeBlocks(
+  file: string,
+  blocks: Block[],
+  fields: readonly string[],
+  targets: Record<string, Target | null>,
+  scratch: Float64Array,
+  edges: EdgeContext | null,
+): void {
+  let start = 0;
+  for (const block of blocks) {
+    const rows: EdgeRows | null = edges && {
+      owner: edges.owners.subarray(start, start + block.count),
+      type: edges.kinds.subarray(start, start + block.count),
+      name: edges.names.subarray(start, start + block.count),
+      indexKind: edges.indexKind,
+    };
+    // Slot deltas read the edge's type and name: decode those first.
+    const columns = [...block.columns].sort(
+      (a, b) => Number(a[1] === Encoding.SlotDelta) - Number(b[1] === Encoding.SlotDelta),
+    );
+    for (const column of columns) {
+      const target = fields.includes(column[0]) ? targets[column[0]] : null;
+      if (!target) continue;
+      try {
+        decodeColumnValues(column, block.count, scratch, rows);
+      } catch (error) {
+        const reason = error instanceof Error ? ` (${error.message})` : "";
+        throw new SnapshotReadError(
+          file,
+          block.offset,
+          `a well-formed column "${column[0]}"${reason}`,
+        );
+      }
+      target.set(scratch.subarray(0, block.count), start);
+    }
+    start += block.count;
+  }
+}
+
+/** Each edge row's owning node, for the rows present (edge counts beyond them are ignored). */
+function edgeOwners(edgeCounts: Float64Array, rows: number): Uint32Array {
+  let total = 0;
+  for (let i = 0; i < edgeCounts.length; i++) total += edgeCounts[i]!;
+  const owners = new Uint32Array(Math.min(total, rows));
+  let e = 0;
+  for (let n = 0; n < edgeCounts.length && e < owners.length; n++)
+    for (let k = edgeCounts[n]!; k > 0 && e < owners.length; k--) owners[e++] = n;
+  return owners;
+}
