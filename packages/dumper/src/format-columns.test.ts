@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { ByteBuffer } from "./columns.js";
+import {
+  decodeColumn,
+  decodeColumnValues,
+  type EdgeContext,
+  indexKinds,
+  type RawColumn,
+  SlotPredictor,
+} from "./format-columns.js";
+import { Encoding } from "./format-constants.js";
+
+const zigzag = (d: number) => (d >= 0 ? d * 2 : -d * 2 - 1);
+
+// Edges of six nodes (row-major: type, name_or_index, to_node as a node index), with repeated
+// shapes so that slot prediction has hits and misses, element runs, and a backward target.
+const kinds = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"];
+const owner = [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 3, 5];
+const rows = [
+  [2, 7, 3],
+  [1, 0, 4],
+  [1, 1, 5],
+  [2, 7, 4],
+  [1, 0, 5],
+  [1, 1, 0],
+  [2, 7, 5],
+  [3, 9, 1],
+  [2, 7, 2],
+  [3, 9, 2],
+  [4, 2, 1],
+  [4, 3, 123456789],
+  [6, 7, 0],
+];
+const flat = rows.flat();
+
+function encode(f: number, encoding: number, edges: EdgeContext | null): RawColumn {
+  const out = new ByteBuffer();
+  const slots = edges ? new SlotPredictor(edges, flat, 3, 0) : null;
+  let previous = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const v = flat[r * 3 + f]!;
+    if (encoding === Encoding.Bytes) out.byte(v);
+    else if (encoding === Encoding.Varint) out.varint(v);
+    else if (encoding === Encoding.Delta) out.varint(zigzag(v - previous));
+    else out.varint(zigzag(v - slots!.predict(r, previous)));
+    slots?.remember(r, v);
+    previous = v;
+  }
+  return [String(f), encoding, out.bytes.slice(0, out.length)];
+}
+
+describe("decodeColumnValues", () => {
+  const indexKind = indexKinds(kinds);
+  const context: EdgeContext = { owner, type: 0, name: 1, indexKind };
+
+  it("gives decodeColumn's values, one per row, for every encoding", () => {
+    const cases: Array<[number, number]> = [
+      [0, Encoding.Bytes],
+      [1, Encoding.Varint],
+      [1, Encoding.Delta],
+      [2, Encoding.Delta],
+      [2, Encoding.SlotDelta],
+    ];
+    for (const [f, encoding] of cases) {
+      const column = encode(f, encoding, encoding === Encoding.SlotDelta ? context : null);
+      const table = new Float64Array(flat.length);
+      // The row-major decoder reads type and name from the table: fill those first.
+      for (let r = 0; r < rows.length; r++) {
+        table[r * 3] = flat[r * 3]!;
+        table[r * 3 + 1] = flat[r * 3 + 1]!;
+      }
+      decodeColumn(column, rows.length, table, 0, 3, f, context, 1);
+      const values = new Float64Array(rows.length);
+      const edgeRows = {
+        owner,
+        type: rows.map((row) => row[0]!),
+        name: rows.map((row) => row[1]!),
+        indexKind,
+      };
+      decodeColumnValues(column, rows.length, values, edgeRows);
+      expect([...values]).toEqual(rows.map((row) => row[f]));
+      expect([...values]).toEqual(rows.map((_, r) => table[r * 3 + f]));
+    }
+  });
+
+  it("refuses slot deltas outside edges, a short column and too many rows", () => {
+    const slots = encode(2, Encoding.SlotDelta, context);
+    expect(() => decodeColumnValues(slots, rows.length, new Float64Array(20), null)).toThrow(
+      /slot deltas/,
+    );
+    const varints = encode(2, Encoding.Varint, null);
+    const short: RawColumn = [varints[0], varints[1], varints[2].subarray(0, 4)];
+    expect(() => decodeColumnValues(short, rows.length, new Float64Array(20), null)).toThrow(
+      /ends early/,
+    );
+    expect(() => decodeColumnValues(varints, rows.length, new Float64Array(2), null)).toThrow(
+      /do not fit/,
+    );
+  });
+});
