@@ -351,6 +351,7 @@ function dumpInWorker(
     // No preloads in our worker: it must not install triggers of its own.
     const worker = new Worker(file, { workerData: { path, options, json }, execArgv: [] });
     let settled = false;
+    let done: DumpResult | undefined;
     const settle = (error: Error | null, result?: DumpResult) => {
       if (settled) return;
       settled = true;
@@ -373,10 +374,17 @@ function dumpInWorker(
           },
         );
       } else if ("done" in reply) {
-        settle(null, { path, ...pick(reply), blockedMs, totalMs: performance.now() - start });
+        done = { path, ...pick(reply), blockedMs, totalMs: performance.now() - start };
       } else settle(new Error(reply.error));
     });
     worker.on("error", (error) => settle(error));
-    worker.on("exit", (code) => settle(new Error(`the dump worker exited with code ${code}`)));
+    // Settled once the thread is gone, from a clean stack: until then the Worker and these
+    // closures (over the options and the promise) stay reachable, and a dump taken right after
+    // would show them as a leak.
+    worker.on("exit", (code) =>
+      setImmediate(() =>
+        settle(done ? null : new Error(`the dump worker exited with code ${code}`), done),
+      ),
+    );
   });
 }
