@@ -215,9 +215,10 @@ export function decodeColumnValues(
 /** SlotDelta over separate columns (see SlotPredictor for the rule). Returns the bytes read. */
 function decodeSlotDeltas(data: Uint8Array, count: number, out: Float64Array, edges: EdgeRows) {
   const { owner, type, name, indexKind } = edges;
-  // Per edge type, name -> last target and its owner: small-integer keys hash fast.
-  const lastTarget: Map<number, number>[] = [];
-  const lastOwner: Map<number, number>[] = [];
+  // (type, name) -> last target and its owner, in an open-addressing table on typed arrays.
+  const slots = slotTable(count);
+  const { types, names, targets, owners, stamp, generation } = slots;
+  const mask = stamp.length - 1;
   let at = 0;
   let previous = 0;
   for (let r = 0; r < count; r++) {
@@ -231,25 +232,52 @@ function decodeSlotDeltas(data: Uint8Array, count: number, out: Float64Array, ed
     }
     const t = type[r]!;
     const own = owner[r]!;
-    let predicted: number;
-    const sameOwnerIndex = indexKind[t] === 1 && r > 0 && owner[r - 1] === own;
-    if (sameOwnerIndex) predicted = previous;
+    let v: number;
+    if (indexKind[t] === 1 && r > 0 && owner[r - 1] === own) v = previous + unzigzag(z);
     else {
       const key = name[r]!;
-      const last = lastTarget[t]?.get(key);
-      predicted = last === undefined ? own : last + (own - lastOwner[t]!.get(key)!);
-    }
-    const v = predicted + unzigzag(z);
-    if (!sameOwnerIndex) {
-      if (!lastTarget[t]) {
-        lastTarget[t] = new Map();
-        lastOwner[t] = new Map();
-      }
-      lastTarget[t]!.set(name[r]!, v);
-      lastOwner[t]!.set(name[r]!, own);
+      let h = Math.imul(key | 0, 0x9e3779b1) ^ Math.imul(t | 0, 0x85ebca77);
+      h = (h ^ (h >>> 15)) & mask;
+      while (stamp[h] === generation && !(types[h] === t && names[h] === key)) h = (h + 1) & mask;
+      const found = stamp[h] === generation;
+      v = (found ? targets[h]! + (own - owners[h]!) : own) + unzigzag(z);
+      stamp[h] = generation;
+      types[h] = t;
+      names[h] = key;
+      targets[h] = v;
+      owners[h] = own;
     }
     out[r] = v;
     previous = v;
   }
   return at;
+}
+
+interface SlotTable {
+  types: Float64Array;
+  names: Float64Array;
+  targets: Float64Array;
+  owners: Float64Array;
+  /** A slot is in use when its stamp is the current generation: no clearing between blocks. */
+  stamp: Uint32Array;
+  generation: number;
+}
+
+let reusedSlots: SlotTable | null = null;
+
+/** A table with room for `count` keys at most half full, reused from block to block. */
+function slotTable(count: number): SlotTable {
+  let capacity = 1024;
+  while (capacity < count * 2) capacity *= 2;
+  if (!reusedSlots || reusedSlots.stamp.length < capacity || reusedSlots.generation >= 0xfffffffe)
+    reusedSlots = {
+      types: new Float64Array(capacity),
+      names: new Float64Array(capacity),
+      targets: new Float64Array(capacity),
+      owners: new Float64Array(capacity),
+      stamp: new Uint32Array(capacity),
+      generation: 0,
+    };
+  reusedSlots.generation++;
+  return reusedSlots;
 }
