@@ -85,7 +85,17 @@ function processInfo(options: DumpOptions, redact: boolean): Record<string, unkn
     reason: options.reason ?? "api",
     label: labelText(options.label ?? settings.label),
     trackAllocations: isTrackingAllocations() || undefined,
+    dumperDir: codeDir(),
   };
+}
+
+/** The folder of the dumper's own code: leak reports leave what hangs only from it out. */
+function codeDir(): string | undefined {
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The label's text; a label function that throws is reported and the dump goes on. */
