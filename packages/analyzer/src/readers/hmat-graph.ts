@@ -9,13 +9,7 @@ import {
 } from "@heapmat/dumper/format";
 import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
 import { SnapshotReadError } from "./source.js";
-import {
-  allocationTrace,
-  edgeKindIsIndexOf,
-  flattenTraceTree,
-  locationColumns,
-  type V8Meta,
-} from "./v8-columns.js";
+import { allocationTrace, edgeKindIsIndexOf, flattenTraceTree, type V8Meta } from "./v8-columns.js";
 
 export interface Block {
   count: number;
@@ -25,17 +19,18 @@ export interface Block {
 }
 
 /** The column-block tables decoded straight into the graph. */
-export const GRAPH_TABLES: readonly string[] = ["nodes", "edges"];
+export const GRAPH_TABLES: readonly string[] = ["nodes", "edges", "locations"];
 
 export interface HmatParts {
   file: string;
   meta: V8Meta;
   info: DumpInfo;
-  /** Node and edge blocks, in file order. */
+  /** Node, edge and location blocks, in file order. */
   nodes: Block[];
   edges: Block[];
+  locations?: Block[];
   strings: string[];
-  /** V8's other tables (locations, function infos: small), decoded flat after nodes and edges. */
+  /** V8's other tables (function infos: small), decoded flat after nodes and edges. */
   otherTables: () => Record<string, Float64Array>;
   traceTree?: unknown[];
   idsOnly?: boolean;
@@ -128,7 +123,7 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
     edgeName,
     edgeTarget,
     rootIndex: 0,
-    locations: tables.locations ? locations(meta, tables.locations) : null,
+    locations: parts.locations ? locations(parts.file, meta, parts.locations, scratch) : null,
     trace:
       tables.trace_function_infos && parts.traceTree
         ? trace(meta, tables.trace_function_infos, parts.traceTree)
@@ -136,8 +131,30 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
   };
 }
 
-function locations(meta: V8Meta, flat: Float64Array): LocationColumns {
-  return locationColumns(meta, flat, meta.node_fields.length);
+/** V8's locations, decoded straight into columns (object_index is stored as a node index). */
+function locations(
+  file: string,
+  meta: V8Meta,
+  blocks: Block[],
+  scratch: Float64Array,
+): LocationColumns | null {
+  if (!meta.location_fields) return null;
+  const count = blocks.reduce((n, b) => n + b.count, 0);
+  const columns: LocationColumns = {
+    node: new Uint32Array(count),
+    scriptId: new Uint32Array(count),
+    line: new Uint32Array(count),
+    column: new Uint32Array(count),
+  };
+  const { node, scriptId, line, column } = columns;
+  const targets = { object_index: node, script_id: scriptId, line, column };
+  const rows = Math.max(0, ...blocks.map((b) => b.count));
+  decodeBlocks(file, blocks, meta.location_fields, targets, grow(scratch, rows), null);
+  return columns;
+}
+
+function grow(scratch: Float64Array, rows: number): Float64Array {
+  return scratch.length >= rows ? scratch : new Float64Array(rows);
 }
 
 function trace(meta: V8Meta, infos: Float64Array, tree: unknown[]): AllocationTrace {

@@ -98,6 +98,7 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
       info: dumpInfo(info, source.name),
       nodes: blocks.nodes ?? [],
       edges: blocks.edges ?? [],
+      ...(blocks.locations && { locations: blocks.locations }),
       strings,
       otherTables: () => decodeTables(source.name, meta!, blocks),
       ...(traceTree && { traceTree }),
