@@ -52,13 +52,15 @@ function ourSteps(steps: RetainerStep[], out: string[] = []): string[] {
 
 /** The same from pmat's `identify` answer: the lines after the first, tree drawing removed. */
 function theirSteps(answer: string): string[] {
-  return answer
-    .trimEnd()
-    .split("\n")
-    .slice(1)
-    .map((line) => line.replace(/^[\s│├└─]+/, "").replace(/, which is:$/, ""))
-    // pmat closes a glob's name with a stray double quote (`the glob '*main::X"`); heapmat does not.
-    .map((text) => text.replace(/^(the glob '.*)"$/, "$1'"));
+  return (
+    answer
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.replace(/^[\s│├└─]+/, "").replace(/, which is:$/, ""))
+      // pmat closes a glob's name with a stray double quote (`the glob '*main::X"`); heapmat does not.
+      .map((text) => text.replace(/^(the glob '.*)"$/, "$1'"))
+  );
 }
 
 describe("queries on .pmat dumps, against pmat", () => {
