@@ -91,7 +91,7 @@ export async function findLeaks(
     })),
     groups: [],
     candidates: [],
-    suppressed: { internal: 0, weak: 0, stoppedGrowing: 0 },
+    suppressed: { internal: 0, weak: 0, stoppedGrowing: 0, dumper: 0 },
     diff: null,
     memory: memoryGrowth(options.stats ?? dumpSamples(digests)),
     notes: [],
@@ -148,6 +148,7 @@ export async function findLeaks(
     internal: structures.internal,
     weak: structures.weak,
     stoppedGrowing: flatTops.size,
+    dumper: structures.dumper,
   };
   report.candidates = listCandidates(
     last,

@@ -99,8 +99,11 @@ export interface LeakReport {
   groups: LeakGroup[];
   /** Every candidate that survived noise suppression, by generation then id. */
   candidates: Candidate[];
-  /** Candidates left out as noise, by reason. */
-  suppressed: { internal: number; weak: number; stoppedGrowing: number };
+  /**
+   * Candidates left out as noise, by reason. `dumper`: held only through heapmat's own dumper
+   * (its state during a dump), not the program's.
+   */
+  suppressed: { internal: number; weak: number; stoppedGrowing: number; dumper: number };
   /** Two dumps: the growth by constructor, largest first. */
   diff: ClassDelta[] | null;
   memory: MemoryGrowth | null;

@@ -1,7 +1,7 @@
-import { type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+import { type HeapGraph, type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
 import { indexOfKey, objectKey } from "../candidates.js";
 import type { DumpDigest } from "../dumps/digest.js";
-import { allocationFrames, allocationSite } from "../heap/allocation.js";
+import { allocationFrames, allocationSite, type Frame } from "../heap/allocation.js";
 import { className, isBookkeeping, isInternal, kindName, populationKey } from "../heap/classes.js";
 import { heldBy, pathFromRoot } from "../heap/paths.js";
 import type { LeakGroup } from "../report.js";
@@ -62,7 +62,7 @@ export function groupStructures(input: GroupingInput): Grouping {
     }
     draft.tops.push(top);
   }
-  const merged = mergeStringsIntoSiblings([...drafts.values()]);
+  const merged = mergeStringsIntoSiblings(joinUntracked(drafts));
 
   const groupOfTop = new Map<number, number>();
   merged.forEach((draft, g) => {
@@ -127,13 +127,46 @@ export function groupStructures(input: GroupingInput): Grouping {
         .slice(0, DRAGGED_CLASSES),
       path,
       heldBy: heldBy(indexes, representative),
-      allocation: allocationFrames(graph, representative),
+      allocation: firstStack(graph, draft.tops),
       ids: draft.tops.slice(0, SAMPLE_IDS).map((top) => graph.nodeId[top]!),
       population,
     });
   });
   groups.sort((a, b) => rank(b) - rank(a));
   return { groups, flatTops };
+}
+
+/**
+ * Structures allocated before tracking began (or whose stack V8 lost) have no allocation site:
+ * they join the group of the same class and holder that has one, as the same leak. With several
+ * such groups, the largest takes them.
+ */
+function joinUntracked(drafts: Map<string, Draft>): Draft[] {
+  const sited = new Map<string, Draft>();
+  for (const draft of drafts.values()) {
+    if (draft.site === "") continue;
+    const key = `${draft.name}\u0000${draft.holder}`;
+    const other = sited.get(key);
+    if (!other || other.tops.length < draft.tops.length) sited.set(key, draft);
+  }
+  const out: Draft[] = [];
+  for (const draft of drafts.values()) {
+    const into = draft.site === "" ? sited.get(`${draft.name}\u0000${draft.holder}`) : undefined;
+    if (into) into.tops.push(...draft.tops);
+    else out.push(draft);
+  }
+  return out;
+}
+
+/** The allocation stack of the first of `tops` (largest first) that has one. */
+function firstStack(graph: HeapGraph, tops: readonly number[]): Frame[] | null {
+  let fallback: Frame[] | null = null;
+  for (const top of tops) {
+    const frames = allocationFrames(graph, top);
+    if (frames && frames.length > 0) return frames;
+    fallback ??= frames;
+  }
+  return fallback;
 }
 
 /** Bytes that leak, weighted by how steadily: a burst ranks below a steady drip of the same size. */

@@ -1,4 +1,4 @@
-import { type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+import { type HeapGraph, type HeapIndexes, scriptName, UNREACHABLE } from "@heapmat/analyzer";
 import { isInternal, isStringKind, kindName } from "../heap/classes.js";
 
 /** Candidates of the last dump sorted into leaked structures. Columns over node indexes. */
@@ -13,6 +13,8 @@ export interface Structures {
   weak: number;
   /** V8 internals that no user-level candidate owns. */
   internal: number;
+  /** Candidates only heapmat's own dumper holds (its per-dump state). */
+  dumper: number;
 }
 
 /** A string only V8's string table holds: a property name or literal, not program data. */
@@ -21,10 +23,87 @@ function isRuntimeString(indexes: HeapIndexes, node: number): boolean {
   return isStringKind(kindName(graph, node)) && kindName(graph, dominator[node]!) === "synthetic";
 }
 
-/** A literal's boilerplate: V8's allocation site keeps it to copy `[]` and `{}` literals from. */
+/** How far up the dominator chain a literal's boilerplate is looked for (nested literals). */
+const BOILERPLATE_DEPTH = 6;
+
+/**
+ * A literal's boilerplate, or a value nested in one: V8's allocation site keeps it to copy `[]`
+ * and `{}` literals from, and nothing of the program can reach it.
+ */
 function isBoilerplate(indexes: HeapIndexes, node: number): boolean {
   const { graph, dominator } = indexes;
-  return graph.strings[graph.nodeName[dominator[node]!]!] === "system / AllocationSite";
+  let v = dominator[node]!;
+  for (let step = 0; step < BOILERPLATE_DEPTH && v !== graph.rootIndex; step++) {
+    const name = graph.strings[graph.nodeName[v]!]!;
+    if (name === "system / AllocationSite") return true;
+    // Code and scopes never sit inside a literal: this is the program's.
+    if (name === "system / Context" || kindName(graph, v) === "closure") return false;
+    v = dominator[v]!;
+  }
+  return false;
+}
+
+/** How far up the dominator chain the dumper's code is looked for. */
+const DUMPER_DEPTH = 12;
+
+/**
+ * Whether a script is heapmat's dumper's: in the folder the .hmat names, or in an installed
+ * `@heapmat/dumper` (for a .heapsnapshot of a process that uses it).
+ */
+function dumperScripts(graph: HeapGraph): (script: string) => boolean {
+  const dir = graph.info.extra?.dumperDir;
+  const prefix =
+    typeof dir === "string" && dir !== "" ? `${pathOf(dir).replace(/\/+$/, "")}/` : null;
+  return (script) => {
+    const path = pathOf(script);
+    return (prefix !== null && path.startsWith(prefix)) || path.includes("/@heapmat/dumper/");
+  };
+}
+
+/** A script's URL or path as a path with forward slashes (`C:/app/x.mjs`, `/app/x.mjs`). */
+function pathOf(script: string): string {
+  let path = script;
+  if (path.startsWith("file://")) {
+    try {
+      path = decodeURI(path.slice(7));
+    } catch {}
+  }
+  return path.replace(/\\/g, "/").replace(/^\/([A-Za-z]:)/, "$1");
+}
+
+/** The script of a closure, or of a scope through the closures it is the context of; else null. */
+function codeScript(indexes: HeapIndexes, node: number): string | null {
+  const { graph, inrefs } = indexes;
+  if (kindName(graph, node) === "closure") return scriptName(graph, node);
+  if (graph.strings[graph.nodeName[node]!] !== "system / Context") return null;
+  for (let r = inrefs.firstInref[node]!; r < inrefs.firstInref[node + 1]!; r++) {
+    const closure = inrefs.inrefSource[r]!;
+    if (kindName(graph, closure) !== "closure") continue;
+    const script = scriptName(graph, closure);
+    if (script !== null) return script;
+  }
+  return null;
+}
+
+/**
+ * Held only through heapmat's dumper: the nearest code on the dominator chain (a closure or a
+ * scope) is the dumper's, with nothing of the program in between. Its per-dump state (the dump's
+ * options, its promise) is not the program's leak.
+ */
+function heldByDumper(
+  indexes: HeapIndexes,
+  node: number,
+  isDumper: (script: string) => boolean,
+): boolean {
+  const { graph, dominator } = indexes;
+  let v = node;
+  for (let step = 0; step < DUMPER_DEPTH && v !== graph.rootIndex; step++) {
+    const script = codeScript(indexes, v);
+    if (script !== null) return isDumper(script);
+    if (v !== node && !isInternal(graph, v) && kindName(graph, v) !== "closure") return false;
+    v = dominator[v]!;
+  }
+  return false;
 }
 
 /**
@@ -77,8 +156,23 @@ export function leakedStructures(
   const members: number[] = [];
   let internal = 0;
   const loose: number[] = [];
+  // Per top: whether only the dumper holds it (shown with the internals, on request).
+  const isDumper = dumperScripts(graph);
+  const dumpers = new Map<number, boolean>();
+  const byDumper: number[] = [];
   for (const c of candidates) {
     const top = resolve(c);
+    if (top >= 0 && !internals) {
+      let held = dumpers.get(top);
+      if (held === undefined) {
+        held = heldByDumper(indexes, top, isDumper);
+        dumpers.set(top, held);
+      }
+      if (held) {
+        byDumper.push(c);
+        continue;
+      }
+    }
     if (top === c) tops.push(c);
     else if (top >= 0) members.push(c);
     else if (internals) loose.push(c);
@@ -89,5 +183,6 @@ export function leakedStructures(
     tops.push(c);
     topOf[c] = c;
   }
-  return { tops, topOf, members, weak, internal };
+  for (const c of byDumper) topOf[c] = -1;
+  return { tops, topOf, members, weak, internal, dumper: byDumper.length };
 }

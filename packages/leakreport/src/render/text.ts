@@ -54,12 +54,13 @@ export function renderText(report: LeakReport, paint: Paint = noPaint): string {
     );
   });
 
-  const { internal, weak, stoppedGrowing } = report.suppressed;
+  const { internal, weak, stoppedGrowing, dumper } = report.suppressed;
   const hidden = [
     internal > 0 &&
       `${internal} ${report.dumps.at(-1)?.format === "pmat" ? "REF" : "V8 internal object"}${internal > 1 ? "s" : ""}`,
     weak > 0 && `${weak} weakly held`,
     stoppedGrowing > 0 && `${stoppedGrowing} in caches that stopped growing`,
+    dumper > 0 && `${dumper} held only by heapmat's dumper`,
   ].filter(Boolean);
   if (hidden.length > 0)
     lines.push(paint("dim", `not shown: ${hidden.join(", ")} (--all shows them)`));
