@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { indexHeap } from "../graph/indexes.js";
 import { smallGraph } from "../graph/testing/small-graph.js";
-import { decodeCachedSnapshot, decodeIndexCache, encodeIndexCache } from "./index-cache.js";
+import {
+  cacheKeyMatches,
+  decodeCachedSnapshot,
+  decodeIndexCache,
+  encodeIndexCache,
+} from "./index-cache.js";
 
 describe("index cache encoding", () => {
   const graph = smallGraph(
@@ -71,6 +76,8 @@ describe("index cache encoding", () => {
     expect(cached.graph.edgeTarget.buffer).toBe(bytes.buffer);
     expect(cached.indexes.retainedSize).toEqual(indexHeap(withTrace).retainedSize);
     expect(decodeCachedSnapshot(bytes, { ...key, mtimeMs: 1 })).toBeNull();
+    expect(cacheKeyMatches(bytes, key)).toBe(true);
+    expect(cacheKeyMatches(bytes, { ...key, checksum: "abd" })).toBe(false);
   });
 
   it("keeps only the indexes of a .pmat graph (its details are not MessagePack)", () => {

@@ -178,6 +178,11 @@ export function decodeCachedSnapshot(bytes: Uint8Array, key: IndexCacheKey): Cac
   return graph && indexes ? { graph, indexes } : null;
 }
 
+/** Whether a cache's bytes belong to the snapshot of `key` (and this version), damaged or not. */
+export function cacheKeyMatches(bytes: Uint8Array, key: IndexCacheKey): boolean {
+  return unpack(bytes, key) !== null;
+}
+
 function unpack(bytes: Uint8Array, key: IndexCacheKey): UnpackedColumns<Header> | null {
   const unpacked = unpackColumns<Header>(MAGIC, bytes);
   const header = unpacked?.header;

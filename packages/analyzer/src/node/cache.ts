@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import {
+  cacheKeyMatches,
   decodeCachedSnapshot,
   decodeIndexCache,
   encodeIndexCache,
@@ -126,9 +127,13 @@ export async function openIndexed(
   options: ReadOptions = {},
 ): Promise<IndexedSnapshot> {
   const key = await snapshotCacheKey(snapshotPath).catch(() => null);
-  const bytes = key && (await readCache(snapshotPath));
-  const cached = bytes && cachedSnapshot(snapshotPath, bytes, key);
-  if (cached) return { ...cached, cache: "hit" };
+  let bytes = key ? await readCache(snapshotPath) : null;
+  if (key && bytes) {
+    const cached = cachedSnapshot(snapshotPath, bytes, key);
+    if (cached) return { ...cached, cache: "hit" };
+    // A stale cache is not held through the snapshot's parse: it can be gigabytes.
+    if (!cacheKeyMatches(bytes, key)) bytes = null;
+  }
   const graph = await openSnapshot(snapshotPath, options);
   if (!key) return { graph, indexes: indexHeap(graph), cache: "unwritable" };
   // A cache of the indexes alone (a .pmat's) still saves computing them.
