@@ -284,25 +284,32 @@ let inflight: Promise<DumpResult> | undefined;
 
 /**
  * Dumps the heap to `path` (default: the configured pattern). Requests made while a dump is
- * running share it. Failures are reported once on stderr and reject the promise; a caller that
- * ignores the promise does not get an unhandled rejection.
+ * running (until its file is complete) share it. Failures are reported once on stderr and reject
+ * the promise; a caller that ignores the promise does not get an unhandled rejection.
  */
 export function dump(path?: string, options: DumpOptions = {}): Promise<DumpResult> {
   if (inflight) return inflight;
-  const run = dumpAsync(path, options)
+  // The file is complete before the worker is gone (when the promise settles): a new request
+  // may start another dump meanwhile.
+  const written = () => {
+    if (inflight === run) inflight = undefined;
+  };
+  const run = dumpAsync(path, options, written)
     .then((result) => {
       notify(result);
       return result;
     })
-    .finally(() => {
-      inflight = undefined;
-    });
+    .finally(written);
   run.catch(() => {});
   inflight = run;
   return run;
 }
 
-async function dumpAsync(path: string | undefined, options: DumpOptions): Promise<DumpResult> {
+async function dumpAsync(
+  path: string | undefined,
+  options: DumpOptions,
+  written: () => void,
+): Promise<DumpResult> {
   const start = performance.now();
   let target: string | undefined;
   try {
@@ -311,7 +318,7 @@ async function dumpAsync(path: string | undefined, options: DumpOptions): Promis
     if (!file) return dumpNow(target, { ...options, force: true });
     const redact = options.redact ?? settings.redact;
     const via = options.via ?? (redact ? "inspector" : "file");
-    return await dumpInWorker(file, target, writerOptions(options), start, via === "file");
+    return await dumpInWorker(file, target, writerOptions(options), start, via === "file", written);
   } catch (error) {
     throw report(target, error);
   }
@@ -339,6 +346,7 @@ function dumpInWorker(
   options: HmatWriterOptions,
   start: number,
   viaFile: boolean,
+  written: () => void,
 ): Promise<DumpResult> {
   return new Promise((resolvePromise, reject) => {
     let json: string | undefined;
@@ -385,6 +393,7 @@ function dumpInWorker(
         );
       } else if ("done" in reply) {
         done = { path, ...pick(reply), blockedMs, totalMs: performance.now() - start };
+        written();
       } else settle(new Error(reply.error));
     });
     worker.on("error", (error) => settle(error));
