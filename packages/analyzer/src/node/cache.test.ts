@@ -3,18 +3,33 @@ import {
   closeSync,
   existsSync,
   openSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { takeSnapshot } from "../../test/take-snapshot.js";
+import { dirname } from "node:path";
+import { convertFile } from "@heapmat/dumper";
+import { afterAll, describe, expect, it } from "vitest";
+import { takeSnapshot as takeSnapshotIn } from "../../test/take-snapshot.js";
 import { indexHeap } from "../graph/indexes.js";
 import { indexCachePath, openIndexed } from "./cache.js";
 import { openSnapshot } from "./open.js";
 
+// Each snapshot sits in a temp folder of its own, removed after the tests.
+const folders: string[] = [];
+const takeSnapshot: typeof takeSnapshotIn = (program, options) => {
+  const file = takeSnapshotIn(program, options);
+  folders.push(dirname(file));
+  return file;
+};
+
 describe("the sidecar index cache", () => {
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
   it("is written on first open, read on the next, and ignored once the snapshot changes", async () => {
     const file = takeSnapshot(`
       globalThis.items = Array.from({ length: 2000 }, (_, i) => ({ i, name: "item " + i }));
@@ -66,5 +81,17 @@ describe("the sidecar index cache", () => {
     expect(reopened.graph).toEqual(read);
     expect(reopened.graph.trace).not.toBeNull();
     expect(reopened.indexes.retainedSize).toEqual(indexHeap(read).retainedSize);
+  });
+
+  it("re-opens a .hmat with its dump info and every column as read", async () => {
+    const v8File = takeSnapshot(`globalThis.kept = new Map([["a", { b: "naïve 文字" }]]);`);
+    const file = `${v8File}.hmat`;
+    await convertFile(v8File, file);
+    const read = await openSnapshot(file);
+    expect((await openIndexed(file)).cache).toBe("written");
+    const reopened = await openIndexed(file);
+    expect(reopened.cache).toBe("hit");
+    expect(reopened.graph.info.format).toBe("hmat");
+    expect(reopened.graph).toEqual(read);
   });
 });
