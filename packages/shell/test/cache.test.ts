@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  openSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { expect, inject, it } from "vitest";
 import { heapmat } from "./run.js";
@@ -16,4 +26,29 @@ it("caches the indexes next to the snapshot, and the next start reads them", () 
   const after = JSON.parse(heapmat([copy, "summary", "--json"]).stdout);
   expect(after.indexes).toBe("cached");
   expect(heapmat([copy, "largest", "3", "--json"]).stdout).toBe(cold.stdout);
+});
+
+it("starts from the sidecar alone when it holds the graph: the snapshot is not read again", () => {
+  // A snapshot of a few MiB: the cache's key checks its size, times and first and last MiB.
+  const big = join(dir, "sidecar-only.heapsnapshot");
+  const program = `globalThis.keep = Array.from({ length: 60000 }, (_, i) => "entry " + i);
+    require("node:v8").writeHeapSnapshot(${JSON.stringify(big)});`;
+  execFileSync(process.execPath, ["-e", program]);
+  const then = new Date(Date.now() - 60_000);
+  utimesSync(big, then, then); // whole milliseconds, so that restoring it below is exact
+  const cold = heapmat([big, "largest", "3", "--json"]);
+  expect(cold.code).toBe(0);
+  // Break the JSON in the middle, keeping size and times: only a start that never parses the
+  // snapshot can still answer, and answer the same.
+  const { size } = statSync(big);
+  expect(size).toBeGreaterThan(3 << 20);
+  const fd = openSync(big, "r+");
+  writeSync(fd, Buffer.from('"!'.repeat(2048)), 0, 4096, Math.floor(size / 2));
+  closeSync(fd);
+  utimesSync(big, then, then);
+  const warm = heapmat([big, "largest", "3", "--json"]);
+  expect(warm.stderr).toBe("");
+  expect(warm.stdout).toBe(cold.stdout);
+  rmSync(`${big}.hmidx`);
+  expect(heapmat([big, "summary"]).code).toBe(3);
 });

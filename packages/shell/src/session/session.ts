@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { type HeapGraph, type HeapIndexes, indexHeap } from "@heapmat/analyzer";
-import { indexCachePath, loadIndexCache, saveIndexCache } from "@heapmat/analyzer/node";
+import {
+  indexCachePath,
+  loadCachedSnapshot,
+  loadIndexCache,
+  saveIndexCache,
+} from "@heapmat/analyzer/node";
 import { loadSnapshot } from "./load.js";
 
 /** How many recent ids tab completion offers. */
@@ -29,15 +34,24 @@ export class Session {
     readonly graph: HeapGraph,
     private readonly progress = true,
     cached?: HeapIndexes | null,
+    /** A salvaged read of a truncated file: never cached, so the next plain open refuses it. */
+    private readonly salvaged = false,
   ) {
     if (cached) this.#indexes = cached;
     this.#state = cached ? "cached" : "not yet computed";
   }
 
-  /** Loads a snapshot, and its indexes too when the sidecar cache has them. */
+  /**
+   * Loads a snapshot and its indexes: from the sidecar cache alone when it holds the graph too (the
+   * snapshot is then not read at all), else the snapshot plus whatever indexes the cache has.
+   */
   static async open(file: string, progress = true, salvage = false): Promise<Session> {
-    const graph = await loadSnapshot(file, progress, salvage);
-    // A missing, stale or damaged cache only means computing the indexes again.
+    if (salvage)
+      return new Session(file, await loadSnapshot(file, progress, true), progress, null, true);
+    // A missing, stale or damaged cache only means reading or computing again.
+    const whole = await loadCachedSnapshot(file).catch(() => null);
+    if (whole) return new Session(file, whole.graph, progress, whole.indexes);
+    const graph = await loadSnapshot(file, progress);
     const cached = await loadIndexCache(file, graph).catch(() => null);
     return new Session(file, graph, progress, cached);
   }
@@ -71,7 +85,7 @@ export class Session {
         () => {},
       ),
     );
-    if (this.#unsaved && this.#indexes) {
+    if (this.#unsaved && this.#indexes && !this.salvaged) {
       this.#unsaved = false;
       await saveIndexCache(this.file, this.#indexes).catch(() => {});
     }
