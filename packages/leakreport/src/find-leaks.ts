@@ -17,6 +17,8 @@ export interface FindLeaksOptions {
   onefile?: boolean;
   /** Accept dumps that look like they come from different processes or are out of order. */
   force?: boolean;
+  /** Read what is complete of dumps cut short (a process killed mid-dump) instead of refusing them. */
+  salvage?: boolean;
   /** Report the noise too: V8 internals and groups that stopped growing. */
   all?: boolean;
   /** One dump: the share of the heap that makes an object a suspect, 0..1 (default 0.1). */
@@ -60,6 +62,7 @@ export async function findLeaks(
   const read = (index: number, idsOnly: boolean) =>
     openSnapshot(files[index]!, {
       idsOnly,
+      salvage: options.salvage ?? false,
       onProgress: (done, total) =>
         options.onProgress?.({
           phase: "read",

@@ -163,6 +163,28 @@ describe("heapmat-leakreport errors", () => {
   });
 });
 
+describe("a dump cut short (a process killed mid-dump)", () => {
+  it("is refused as truncated, and read as far as it is complete with --salvage", async () => {
+    const series = suite["map-cache+hmat"]!.files;
+    const cut = join(scratch, "cut.hmat");
+    const bytes = await readFile(series[1]!);
+    await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.8)));
+    const withCut = [series[0]!, cut, ...series.slice(2)];
+    const refused = await run(...withCut);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/cut\.hmat: at byte \d+: .*\(the file is truncated\)/);
+    // An earlier dump is read for its ids, which a cut in its later sections leaves whole.
+    const salvaged = await run("--salvage", "--json", ...withCut);
+    expect(salvaged.code).toBe(0);
+    const whole = JSON.parse((await run("--json", ...series)).stdout);
+    // The same leak, found the same way; only the cut dump's class census (which needs its names,
+    // in a later section) is lost.
+    const unlessCensus = (groups: Array<{ population?: number[] }>) =>
+      groups.map(({ population, ...group }) => group);
+    expect(unlessCensus(JSON.parse(salvaged.stdout).groups)).toEqual(unlessCensus(whole.groups));
+  });
+});
+
 describe("the built binary", () => {
   const bin = join(import.meta.dirname, "..", "dist", "cli.mjs");
   it("runs as a real process (after `pnpm build`)", async () => {

@@ -28,6 +28,7 @@ Options:
       --threshold PCT  one dump: heap share that makes a suspect (default 10)
       --stats FILE     memory samples (NDJSON stats lines) to tell JS heap from external/RSS growth
       --force          compare dumps that look like other processes or the wrong order
+      --salvage        read what is complete of dumps cut short (a process killed mid-dump)
       --debug          print stack traces of errors
   -h, --help           show this help
 `;
@@ -72,6 +73,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const report = await findLeaks(positionals, {
       onefile: values.onefile ?? false,
       force: values.force ?? false,
+      salvage: values.salvage ?? false,
       all: values.all ?? false,
       ...(numbers.threshold !== undefined && { threshold: numbers.threshold / 100 }),
       ...(stats && { stats }),
@@ -118,6 +120,7 @@ function parse(argv: string[]) {
       threshold: { type: "string" },
       stats: { type: "string" },
       force: { type: "boolean" },
+      salvage: { type: "boolean" },
       debug: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
