@@ -1,5 +1,5 @@
+import { formatBytes } from "@heapmat/analyzer";
 import type { LeakReport } from "../report.js";
-import { formatBytes } from "./bytes.js";
 
 /**
  * pmat-leakreport's lines, one per candidate, numbered by the dump it appeared in (1 = the first):

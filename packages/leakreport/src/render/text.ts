@@ -1,6 +1,6 @@
 import { basename } from "node:path";
+import { formatBytes } from "@heapmat/analyzer";
 import type { Frame, LeakGroup, LeakReport, PathStep } from "../report.js";
-import { formatBytes } from "./bytes.js";
 
 /** Colours, or none: `paint` returns the text unchanged when colour is off. */
 export type Paint = (
