@@ -32,11 +32,12 @@ export class SnapshotConverter {
     }
   }
 
-  /** Completes the file under its final name. */
-  finish(): HmatTotals {
+  /** Completes the file under its final name; `beforeCommit` may throw to give it up instead. */
+  finish(beforeCommit?: () => void): HmatTotals {
     try {
       this.parser.end();
       const totals = this.writer.finish();
+      beforeCommit?.();
       this.file.commit();
       return totals;
     } catch (error) {

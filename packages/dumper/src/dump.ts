@@ -1,14 +1,15 @@
 // dump() and dumpSync(): take V8's snapshot and write it as .hmat. The async path hands V8's
-// JSON (a temporary file, or the inspector's chunks) to a worker thread, which parses,
-// compresses and writes it on the other core, so the host is blocked only for V8's own snapshot.
+// JSON (a temporary file, or the inspector's chunks) to a niced converter process (or a worker
+// thread), which parses, compresses and writes it: the host is blocked only for V8's own
+// snapshot, and its peak RSS is V8's writer's.
 import { closeSync, existsSync, openSync, readSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
 import * as v8 from "node:v8";
-import { Worker } from "node:worker_threads";
+import { builtin } from "./builtin.js";
 import { SnapshotConverter } from "./convert.js";
+import { startConverter } from "./convert-process.js";
 import type { HmatWriterOptions } from "./hmat-writer.js";
 import { checkMemory } from "./memory.js";
 import { heapProfiler, isTrackingAllocations } from "./profiler.js";
@@ -32,13 +33,19 @@ export interface DumpOptions {
   maxString?: number;
   /** Dump even when the memory guard says it may not fit. */
   force?: boolean;
-  /** Convert in a worker thread (default true; dumpSync never does). */
+  /** Convert off the host's thread (default true; dumpSync never does). */
   worker?: boolean;
+  /**
+   * Where: `process` (default), a niced child process whose memory and CPU are not the host's;
+   * `thread`, a worker thread (the default in single executable applications, where
+   * `process.execPath` is the application itself).
+   */
+  converter?: "process" | "thread";
   /** zlib level 1..9 (default 6). */
   level?: number;
   /**
-   * How V8's snapshot reaches the worker. `file` (default): V8's own writer puts its JSON in a
-   * private temporary file beside the target, which the worker converts and deletes; the host's
+   * How V8's snapshot reaches the converter. `file` (default): V8's own writer puts its JSON in a
+   * private temporary file beside the target, which the converter reads and deletes; the host's
    * pause is V8's writer's, at the cost of transient disk space (~35x the .hmat). `inspector`:
    * streamed from the inspector in ~100 KB chunks, no temporary file, but the inspector's
    * protocol wrapping made the pause about 2x V8's writer's in our measurements (README).
@@ -204,7 +211,9 @@ function takeSnapshotSync(onChunk: (chunk: string) => void, scratch: string): vo
     v8.writeHeapSnapshot(json);
     const fd = openSync(json, "r");
     try {
-      const decoder = new StringDecoder("utf8");
+      const decoder = new (builtin<typeof import("node:string_decoder")>(
+        "string_decoder",
+      ).StringDecoder)("utf8");
       const buffer = Buffer.allocUnsafe(1 << 20);
       for (;;) {
         const n = readSync(fd, buffer, 0, buffer.length, null);
@@ -314,25 +323,99 @@ async function dumpAsync(
   let target: string | undefined;
   try {
     target = prepare(path, options);
-    const file = options.worker === false ? null : workerFile();
-    if (!file) return dumpNow(target, { ...options, force: true });
     const redact = options.redact ?? settings.redact;
-    const via = options.via ?? (redact ? "inspector" : "file");
-    return await dumpInWorker(file, target, writerOptions(options), start, via === "file", written);
+    const viaFile = (options.via ?? (redact ? "inspector" : "file")) === "file";
+    const where = options.converter ?? (isSingleExecutable() ? "thread" : "process");
+    const entry = where === "process" ? "converter-main" : "worker";
+    const script = options.worker === false ? null : builtFile(entry);
+    if (!script) return dumpNow(target, { ...options, force: true });
+    const writer = writerOptions(options);
+    if (where === "process")
+      return await dumpInProcess(script, target, writer, start, viaFile, written);
+    return await dumpInWorker(script, target, writer, start, viaFile, written);
   } catch (error) {
     throw report(target, error);
   }
 }
 
-/** The worker's built file beside this one, or null when running from sources. */
-function workerFile(): string | null {
+/** An entry's built file beside this one, or null when running from sources. */
+function builtFile(entry: "converter-main" | "worker"): string | null {
   try {
     const here = fileURLToPath(import.meta.url);
-    const file = join(dirname(here), here.endsWith(".cjs") ? "worker.cjs" : "worker.mjs");
+    const file = join(dirname(here), `${entry}${here.endsWith(".cjs") ? ".cjs" : ".mjs"}`);
     return existsSync(file) ? file : null;
   } catch {
     return null;
   }
+}
+
+/** In a single executable application, `process.execPath script` would start the app again. */
+function isSingleExecutable(): boolean {
+  try {
+    const load = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    return (load?.("node:sea") as { isSea?: () => boolean } | undefined)?.isSea?.() === true;
+  } catch {
+    return false;
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
+
+/**
+ * Via a file, the converter is spawned after V8's snapshot, in a turn of its own: the host blocks
+ * twice (V8's writer, then the spawn's fork) rather than once for the sum, and neither the
+ * ChildProcess nor node:child_process is in the snapshot or adds to the host's peak RSS. Streamed
+ * from the inspector, the converter must be there first.
+ */
+async function dumpInProcess(
+  script: string,
+  path: string,
+  options: HmatWriterOptions,
+  start: number,
+  viaFile: boolean,
+  written: () => void,
+): Promise<DumpResult> {
+  let before = performance.now();
+  let blockedMs = 0;
+  let converter: ReturnType<typeof startConverter>;
+  if (viaFile) {
+    const json = `${path}.${process.pid}.heapsnapshot.tmp`;
+    try {
+      closeSync(openSync(json, "wx", 0o600));
+      v8.writeHeapSnapshot(json);
+      blockedMs = performance.now() - before;
+      await nextTurn();
+      before = performance.now();
+      converter = startConverter(script, written);
+    } catch (error) {
+      try {
+        unlinkSync(json);
+      } catch {}
+      throw error;
+    }
+    converter.start({ path, options, json });
+    blockedMs += performance.now() - before;
+  } else {
+    converter = startConverter(script, written);
+    try {
+      converter.start({ path, options });
+      blockedMs = performance.now() - before;
+      await nextTurn();
+      const failure = converter.failure(); // e.g. spawn's EAGAIN: no snapshot for nothing
+      if (failure) throw failure;
+      before = performance.now();
+      // Streamed: the unredacted JSON never touches the disk. Blocked up to the last chunk (an
+      // upper bound from Node 22, where chunks come after post() returns).
+      await takeSnapshot((chunk) => converter.write(chunk));
+      blockedMs += performance.now() - before;
+      converter.end();
+    } catch (error) {
+      converter.cancel();
+      throw error;
+    }
+  }
+  const totals = await converter.done;
+  return { path, ...pick(totals), blockedMs, totalMs: performance.now() - start };
 }
 
 type WorkerReply =
@@ -367,6 +450,7 @@ function dumpInWorker(
       blockedMs = performance.now() - before;
     }
     // No preloads in our worker: it must not install triggers of its own.
+    const { Worker } = builtin<typeof import("node:worker_threads")>("worker_threads");
     const worker = new Worker(file, { workerData: { path, options, json }, execArgv: [] });
     let settled = false;
     let done: DumpResult | undefined;

@@ -1,6 +1,6 @@
 // The dumper's own .hmat decoder (no dependencies): back to V8's flat layout, for
 // `heapmat-dump convert x.hmat x.heapsnapshot` and for tests. The analyzer has its own reader.
-import { inflateSync } from "node:zlib";
+import { builtin } from "./builtin.js";
 import {
   Encoding,
   HMAT_HEADER_SIZE,
@@ -20,6 +20,9 @@ import {
   unpackStrings,
 } from "./format-columns.js";
 import { MsgPackError, MsgPackReader } from "./msgpack.js";
+
+const inflate = (bytes: Uint8Array) =>
+  builtin<typeof import("node:zlib")>("zlib").inflateSync(bytes);
 
 /** Bad or truncated .hmat input, naming the file and the byte offset. */
 export class HmatFormatError extends Error {
@@ -102,7 +105,7 @@ export function decodeHmat(bytes: Uint8Array, file = "<hmat>"): DecodedHmat {
     if (ended) throw new HmatFormatError(file, frame.offset, "nothing after the trailer");
     let value: Record<string, unknown>;
     try {
-      value = new MsgPackReader(inflateSync(frame.body)).value() as Record<string, unknown>;
+      value = new MsgPackReader(inflate(frame.body)).value() as Record<string, unknown>;
     } catch {
       throw new HmatFormatError(file, frame.offset, `a zlib-compressed "${frame.tag}" section`);
     }

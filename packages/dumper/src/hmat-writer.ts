@@ -1,5 +1,5 @@
 // Turns a V8 heap snapshot, streamed through V8JsonParser, into .hmat sections (FORMAT.md).
-import { deflateSync } from "node:zlib";
+import { builtin } from "./builtin.js";
 import { ByteBuffer, writeColumnBlock, writeStringsBlock } from "./columns.js";
 import {
   HMAT_HEADER_SIZE,
@@ -267,7 +267,9 @@ export class HmatWriter implements V8JsonHandler {
     m.reset();
     body(m);
     const raw = m.result();
-    const compressed = deflateSync(raw, { level: this.level });
+    const compressed = builtin<typeof import("node:zlib")>("zlib").deflateSync(raw, {
+      level: this.level,
+    });
     m.reset();
     m.arrayHeader(3);
     m.string(tag);

@@ -1,13 +1,14 @@
 // One inspector session for the life of the process. Never disconnected while dumps may follow:
 // disabling the heap profiler resets V8's object ids, and ids must stay stable across dumps.
-import { Session } from "node:inspector";
+import type { Session } from "node:inspector";
+import { builtin } from "./builtin.js";
 
 let session: Session | undefined;
 let tracking = false;
 
 export function heapProfiler(): Session {
   if (!session) {
-    session = new Session();
+    session = new (builtin<typeof import("node:inspector")>("inspector").Session)();
     session.connect();
   }
   return session;

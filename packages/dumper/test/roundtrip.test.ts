@@ -62,6 +62,8 @@ require("node:v8").writeHeapSnapshot(${JSON.stringify(json)});`,
       `import { dump } from ${JSON.stringify(INDEX_ESM)};
 import v8 from "node:v8";
 ${ordersProgram(4000)}
+// The dumper loads some of Node's modules on first use: the heaps compared below have them all.
+await dump(${JSON.stringify(join(dir, "warm.hmat"))});
 const result = await dump(${JSON.stringify(hmat)});
 await dump(${JSON.stringify(viaInspector)}, { via: "inspector" });
 v8.writeHeapSnapshot(${JSON.stringify(json)});

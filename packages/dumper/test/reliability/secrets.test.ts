@@ -213,20 +213,23 @@ await dump(${JSON.stringify(join(work, "k.hmat"))}, { redact: true });
 console.log("done");`,
     );
     const child = startNode([app, `--token=${SECRETS.argv}`], { cwd: work });
+    const partial = () =>
+      readdirSync(work).filter((f) => f.endsWith(".tmp") && statSync(join(work, f)).size > 4096);
     await until(
-      () =>
-        readdirSync(work).some((f) => f.endsWith(".tmp") && statSync(join(work, f)).size > 4096) ||
-        child.output().includes("done"),
+      () => partial().length > 0 || child.output().includes("done"),
       60_000,
       "the dump to be under way",
     );
+    // What is on disk at the kill (the converter process removes its files once the host is gone).
+    const onDisk = new Map(partial().map((f) => [f, readFileSync(join(work, f))]));
     child.kill("SIGKILL");
     await exited(child);
-    const left = readdirSync(work);
+    await until(() => partial().length === 0, 60_000, "the converter to clean up");
+    const left = [...onDisk.keys()];
     expect(left.filter((f) => f.endsWith(".heapsnapshot.tmp"))).toEqual([]);
     for (const f of left) {
       // The complete sections, inflated, and the raw bytes of the cut one.
-      const text = hmatText(readFileSync(join(work, f)), { partial: true });
+      const text = hmatText(onDisk.get(f)!, { partial: true });
       for (const secret of Object.values(SECRETS))
         expect(text.includes(Buffer.from(secret).toString("latin1")), `${f}: ${secret}`).toBe(
           false,
