@@ -14,6 +14,14 @@ export interface ConversionJob {
   json?: string;
 }
 
+/**
+ * The line the converter writes once the file is complete, just before renaming it to its final
+ * name: the host learns of it before anyone can see the file, so a request made on seeing it starts
+ * a new dump instead of sharing the one that is ending.
+ */
+export const FILE_COMPLETE = '{"complete":true}';
+
+/** The converter's last line. */
 export type ConversionReply =
   | { done: true; bytes: number; nodes: number; edges: number }
   | { error: string; code?: string };
@@ -79,10 +87,16 @@ export function startConverter(script: string, onWritten?: () => void): Converte
   let failure: Error | undefined;
 
   let reply = "";
+  let lines = "";
   let errors = "";
   child.stdout!.setEncoding("utf8").on("data", (text: string) => {
-    reply += text;
-    if (reply.startsWith('{"done":true') && reply.endsWith("\n")) onWritten?.();
+    lines += text;
+    for (let cut = lines.indexOf("\n"); cut >= 0; cut = lines.indexOf("\n")) {
+      const line = lines.slice(0, cut);
+      lines = lines.slice(cut + 1);
+      if (line === FILE_COMPLETE) onWritten?.();
+      else reply = line;
+    }
   });
   // Only the end matters: the last words of a converter that crashed.
   child.stderr!.setEncoding("utf8").on("data", (text: string) => {

@@ -1,9 +1,10 @@
 // The converter process of dump(). stdin: one JSON line (the job), then V8's JSON when the job
-// names no file. stdout: one JSON line (the totals, or the error). It gives the dump up, removing
+// names no file. stdout: FILE_COMPLETE when the file is complete, then one JSON line (the totals,
+// or the error). It gives the dump up, removing
 // its temporary files, as soon as its host is gone: nobody would be waiting for the file.
 import { createReadStream, unlinkSync } from "node:fs";
 import { SnapshotConverter } from "./convert.js";
-import type { ConversionJob, ConversionReply } from "./convert-process.js";
+import { type ConversionJob, type ConversionReply, FILE_COMPLETE } from "./convert-process.js";
 
 const host = process.ppid;
 
@@ -44,7 +45,10 @@ async function convert(): Promise<ConversionReply> {
       checkHost();
       converter.write(chunk as string);
     }
-    const totals = converter.finish(checkHost);
+    const totals = converter.finish(() => {
+      checkHost();
+      process.stdout.write(`${FILE_COMPLETE}\n`);
+    });
     return { done: true, bytes: totals.bytes, nodes: totals.nodes, edges: totals.edges };
   } catch (error) {
     converter?.abort();
