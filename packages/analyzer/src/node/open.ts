@@ -1,4 +1,5 @@
 import { open, stat } from "node:fs/promises";
+import { inflateSync } from "node:zlib";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readSnapshot, sniffFormat } from "../readers/detect.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "../readers/source.js";
@@ -77,7 +78,7 @@ export async function openSnapshot(path: string, options: ReadOptions = {}): Pro
     throw unreadable(path, error);
   }
   try {
-    return await readSnapshot(source, options);
+    return await readSnapshot(source, { inflate: inflateSync, ...options });
   } catch (error) {
     if (error instanceof SnapshotReadError) throw error;
     if ((error as NodeJS.ErrnoException)?.code) throw unreadable(path, error);

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inflateSync } from "node:zlib";
 import { convertFile, dump } from "@heapmat/dumper";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HeapGraph } from "../graph/heap-graph.js";
@@ -131,6 +132,35 @@ describe("readHmat", () => {
     const broken = await readHmat(bytesSource("b.hmat", bytes)).catch((e: unknown) => e);
     expect(broken).toBeInstanceOf(SnapshotReadError);
     expect((broken as SnapshotReadError).offset).toBe(8);
+  });
+
+  it("inflates with an injected inflater the same graph as with DecompressionStream", async () => {
+    let calls = 0;
+    const inflate = (body: Uint8Array) => {
+      calls++;
+      return inflateSync(body);
+    };
+    const graph = await readHmat(await fileSource(hmatFile), { inflate });
+    expect(calls).toBeGreaterThan(3);
+    for (const column of ["nodeId", "firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
+      expect(graph[column], column).toEqual(fromHmat[column]);
+    expect(graph.strings).toEqual(fromHmat.strings);
+  });
+
+  it("names the section of a corrupt zlib body, with either inflater", async () => {
+    const bytes = Uint8Array.from(readFileSync(hmatFile));
+    // The first section ("info"): 0x93, a fixstr tag, a raw length, a bin header, the body.
+    let at = 10 + (bytes[9]! & 0x1f);
+    at += bytes[at]! < 0x80 ? 1 : 1 + { 204: 1, 205: 2, 206: 4 }[bytes[at]!]!;
+    at += 1 + { 196: 1, 197: 2, 198: 4 }[bytes[at]!]!;
+    bytes[at] = 0x00; // zlib's CMF byte: no such compression method
+    for (const options of [{}, { inflate: inflateSync }]) {
+      const error = await readHmat(bytesSource("z.hmat", bytes), options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SnapshotReadError);
+      expect(String(error)).toMatch(
+        /z\.hmat: at byte 8: expected a zlib-compressed MessagePack "info" section/,
+      );
+    }
   });
 
   it("skips sections it does not know", async () => {

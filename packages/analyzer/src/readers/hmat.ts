@@ -1,5 +1,5 @@
 // Reader for the dumper's .hmat files (packages/dumper/FORMAT.md): streams the sections, inflates
-// them with DecompressionStream (no node: imports), decodes with msgpackr, and decodes the node
+// them with the injected inflater or else DecompressionStream (no node: imports), decodes with msgpackr, and decodes the node
 // and edge columns straight into the heap graph (hmat-graph.ts).
 import {
   decodeColumn,
@@ -48,7 +48,7 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
     // Unknown tags come from newer writers: skip them unread.
     if (!KNOWN_SECTIONS.has(frame.tag)) continue;
     if (options.idsOnly && !IDS_ONLY_SECTIONS.has(frame.tag)) continue;
-    const value = await decodeBody(source.name, frame);
+    const value = await decodeBody(source.name, frame, options.inflate);
     // A section that decodes but is not what its tag promises is named as such, never a TypeError.
     try {
       switch (frame.tag) {
@@ -248,12 +248,13 @@ interface Frame {
   offset: number;
 }
 
-async function decodeBody(file: string, frame: Frame): Promise<Record<string, unknown>> {
+async function decodeBody(
+  file: string,
+  frame: Frame,
+  inflate: ReadOptions["inflate"],
+): Promise<Record<string, unknown>> {
   try {
-    const stream = new Blob([frame.body as Uint8Array<ArrayBuffer>])
-      .stream()
-      .pipeThrough(new DecompressionStream("deflate"));
-    const raw = new Uint8Array(await new Response(stream).arrayBuffer());
+    const raw = inflate ? inflate(frame.body) : await inflateAsync(frame.body);
     return unpackr.unpack(raw) as Record<string, unknown>;
   } catch {
     throw new SnapshotReadError(
@@ -262,6 +263,14 @@ async function decodeBody(file: string, frame: Frame): Promise<Record<string, un
       `a zlib-compressed MessagePack "${frame.tag}" section`,
     );
   }
+}
+
+/** The browser's way: DecompressionStream, asynchronous. */
+async function inflateAsync(body: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([body as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** Splits the byte stream into sections, holding at most one section's bytes at a time. */

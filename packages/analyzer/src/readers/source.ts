@@ -15,6 +15,13 @@ export interface ReadOptions {
   idsOnly?: boolean;
   /** On a truncated file, return what was complete instead of throwing. */
   salvage?: boolean;
+  /**
+   * A synchronous zlib (RFC 1950) inflater, e.g. node:zlib's `inflateSync`. Readers of zlib'd
+   * sections (.hmat) use it instead of the asynchronous DecompressionStream, which costs a trip
+   * through the event loop per section. It may throw on a corrupt stream (readers report where).
+   * `openSnapshot` passes node:zlib's; the core has no node: imports, so it is injected.
+   */
+  inflate?: (deflated: Uint8Array) => Uint8Array;
 }
 
 /** A reader's one error type: which file, where in it, and what was expected there. */
