@@ -4,7 +4,7 @@
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { IntArrayScanner } from "./json-numbers.js";
 import type { JsonFail } from "./json-value.js";
-import type { V8Meta } from "./v8-columns.js";
+import { edgeKindIsIndexOf, type V8Meta } from "./v8-columns.js";
 
 /** The part of a HeapGraph this builder makes. */
 export type NodeEdgeColumns = Pick<
@@ -38,6 +38,10 @@ export class V8ColumnsBuilder {
   private readonly eType: number;
   private readonly eName: number;
   private readonly eTo: number;
+  private readonly edgeKindIsIndex: Uint8Array;
+  /** Whether nodes and edges are in V8's usual field order, which whole-record loops expect. */
+  private readonly nodeRecords: boolean;
+  private readonly edgeRecords: boolean;
   private readonly one = new Float64Array(1);
 
   // Node columns, filled as numbers stream in; `nodeField` is the next field of node `nodeCount`.
@@ -60,6 +64,9 @@ export class V8ColumnsBuilder {
   private edgeKind = new Uint8Array(0);
   private edgeName = new Uint32Array(0);
   private edgeTarget = new Uint32Array(0);
+  // Checked against the node and string counts once those are known, instead of a second pass.
+  private maxEdgeTarget = 0;
+  private maxEdgeName = 0;
 
   /**
    * Field positions come from `meta` (they differ between Node versions); counts from the header
@@ -91,6 +98,9 @@ export class V8ColumnsBuilder {
     this.eType = ef.indexOf("type");
     this.eName = ef.indexOf("name_or_index");
     this.eTo = ef.indexOf("to_node");
+    this.edgeKindIsIndex = edgeKindIsIndexOf(meta.edge_types[0]);
+    this.nodeRecords = !idsOnly && startsWith(V8_NODE_FIELDS, nf) && nf.length >= 5;
+    this.edgeRecords = startsWith(V8_EDGE_FIELDS, ef) && ef.length === 3;
     if (!idsOnly) {
       this.fName = nf.indexOf("name");
       this.fEdges = nf.indexOf("edge_count");
@@ -126,12 +136,7 @@ export class V8ColumnsBuilder {
   }
 
   /** All columns, after checking counts, edge targets and name indexes. */
-  all(
-    stringCount: number,
-    edgeKindIsIndex: Uint8Array,
-    withTrace: boolean,
-    end: number,
-  ): NodeEdgeColumns {
+  all(stringCount: number, withTrace: boolean, end: number): NodeEdgeColumns {
     this.checkNodes(end);
     const n = this.nodeCount;
     const m = this.edgeCount;
@@ -143,7 +148,7 @@ export class V8ColumnsBuilder {
         end,
         `the nodes' edge counts to add up to ${m} edges (they add up to ${this.edgeTotal})`,
       );
-    this.checkReferences(stringCount, edgeKindIsIndex, end);
+    this.checkReferences(stringCount, end);
     const firstEdge = trim(this.firstEdge, n + 1);
     firstEdge[n] = m;
     return {
@@ -179,16 +184,29 @@ export class V8ColumnsBuilder {
   }
 
   /**
-   * Nodes and edges, the bulk of a file: a tight loop that parses and stores each number in one
-   * pass. Anything unusual (the array's ends, a number cut by the chunk's end, bad bytes) goes
-   * one number at a time through the scanner, which owns the JSON structure and its errors.
+   * Nodes and edges, the bulk of a file, in three gears. Whole records in V8's layout go through
+   * a loop per record; a record laid out otherwise goes number by number through a loop that
+   * still parses and stores in one pass; anything unusual (the array's ends, a number cut by the
+   * chunk's end, bad bytes) goes one number at a time through the scanner, which owns the JSON
+   * structure and its errors. Each gear hands back to the faster one as soon as it can.
    */
   feed(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner, edges: boolean): number {
     let i = from;
     for (;;) {
-      if (scanner.ready)
-        i = edges ? this.fastEdges(b, i, to, scanner) : this.fastNodes(b, i, to, scanner);
-      if (i === to) return i;
+      if (scanner.ready) {
+        const start = i;
+        if (edges) {
+          if (this.edgeRecords && this.edgeField === 0 && !scanner.afterValue)
+            i = this.edgeRecordsLoop(b, i, to, scanner);
+          i = this.fastEdges(b, i, to, scanner);
+        } else {
+          if (this.nodeRecords && this.nodeField === 0 && !scanner.afterValue)
+            i = this.nodeRecordsLoop(b, i, to, scanner);
+          i = this.fastNodes(b, i, to, scanner);
+        }
+        if (i === to) return i;
+        if (i !== start) continue;
+      }
       const k = scanner.scan(b, i, to, this.one);
       i = scanner.pos;
       if (k > 0) edges ? this.takeEdges(this.one, k, i) : this.takeNodes(this.one, k, i);
@@ -196,14 +214,125 @@ export class V8ColumnsBuilder {
     }
   }
 
+  /** Without counts in the header, makes room for as many nodes as `bytes` could hold. */
+  private roomForNodes(bytes: number): void {
+    const need = this.nodeCount + Math.ceil((bytes + 1) / 2 / this.nodeFields) + 1;
+    if (this.headerNodeCount < 0 && need > this.nodeCapacity)
+      this.growNodes(Math.max(need, 2 * this.nodeCapacity));
+  }
+
+  private roomForEdges(bytes: number): void {
+    const need = this.edgeCount + Math.ceil((bytes + 1) / 2 / this.edgeFields) + 1;
+    if (this.headerEdgeCount < 0 && need > this.edgeCapacity)
+      this.growEdges(Math.max(need, 2 * this.edgeCapacity));
+  }
+
+  /**
+   * Whole nodes, V8's fields in V8's order (type, name, id, self_size, edge_count, then
+   * trace_node_id and detachedness when present), each followed by its comma. Stops before the
+   * first node that is not like that: the number-by-number loop takes it from there.
+   */
+  private nodeRecordsLoop(
+    b: Uint8Array,
+    from: number,
+    to: number,
+    scanner: IntArrayScanner,
+  ): number {
+    this.roomForNodes(to - from);
+    const F = this.nodeFields;
+    const { nodeKindCount, nodeCapacity } = this;
+    const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
+      this;
+    const first = this.nodeCount;
+    let n = first;
+    let edgeTotal = this.edgeTotal;
+    let maxName = this.maxNodeName;
+    let i = from;
+    while (n < nodeCapacity) {
+      const type = field(b, i, to);
+      if (type < 0 || type >= nodeKindCount) break;
+      const name = field(b, fieldEnd, to);
+      if (name < 0) break;
+      const id = field(b, fieldEnd, to);
+      if (id < 0) break;
+      const selfSize = field(b, fieldEnd, to);
+      if (selfSize < 0) break;
+      const edges = field(b, fieldEnd, to);
+      if (edges < 0) break;
+      let trace = 0;
+      let detached = 0;
+      if (F > 5) {
+        trace = field(b, fieldEnd, to);
+        if (trace < 0) break;
+        if (F > 6) {
+          detached = field(b, fieldEnd, to);
+          if (detached < 0) break;
+        }
+      }
+      nodeKind[n] = type;
+      nodeName[n] = name;
+      if (name > maxName) maxName = name;
+      nodeId[n] = id;
+      nodeSelfSize[n] = selfSize;
+      firstEdge[n] = edgeTotal;
+      edgeTotal += edges;
+      if (nodeTraceId) nodeTraceId[n] = trace;
+      if (nodeDetachedness) nodeDetachedness[n] = detached;
+      n++;
+      i = fieldEnd;
+    }
+    this.nodeCount = n;
+    this.edgeTotal = edgeTotal;
+    this.maxNodeName = maxName;
+    scanner.count += (n - first) * F;
+    return i;
+  }
+
+  /** Whole edges, V8's three fields in V8's order, like nodeRecordsLoop. */
+  private edgeRecordsLoop(
+    b: Uint8Array,
+    from: number,
+    to: number,
+    scanner: IntArrayScanner,
+  ): number {
+    this.roomForEdges(to - from);
+    const NF = this.nodeFields;
+    const { edgeKindCount, edgeCapacity, edgeKindIsIndex } = this;
+    const { edgeKind, edgeName, edgeTarget } = this;
+    const first = this.edgeCount;
+    let e = first;
+    let maxTarget = this.maxEdgeTarget;
+    let maxName = this.maxEdgeName;
+    let i = from;
+    while (e < edgeCapacity) {
+      const kind = field(b, i, to);
+      if (kind < 0 || kind >= edgeKindCount) break;
+      const name = field(b, fieldEnd, to);
+      if (name < 0) break;
+      const toNode = field(b, fieldEnd, to);
+      const target = toNode / NF;
+      if (toNode < 0 || target !== Math.floor(target)) break;
+      edgeKind[e] = kind;
+      edgeName[e] = name;
+      edgeTarget[e] = target;
+      if (target > maxTarget) maxTarget = target;
+      if (name > maxName && edgeKindIsIndex[kind] === 0) maxName = name;
+      e++;
+      i = fieldEnd;
+    }
+    this.edgeCount = e;
+    this.maxEdgeTarget = maxTarget;
+    this.maxEdgeName = maxName;
+    scanner.count += (e - first) * 3;
+    return i;
+  }
+
+  /** Number by number, any field order; returns at a record's end for nodeRecordsLoop. */
   private fastNodes(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner): number {
     const F = this.nodeFields;
     let n = this.nodeCount;
     let f = this.nodeField;
-    // Without counts in the header, make room for as many nodes as this chunk could hold.
-    const need = n + Math.ceil((to - from + 1) / 2 / F) + 1;
-    if (this.headerNodeCount < 0 && need > this.nodeCapacity)
-      this.growNodes(Math.max(need, 2 * this.nodeCapacity));
+    this.roomForNodes(to - from);
     const capacity = this.nodeCapacity;
     if (n >= capacity) return from;
     const { fType, fName, fId, fSize, fEdges, fTrace, fDetached, nodeKindCount } = this;
@@ -211,6 +340,7 @@ export class V8ColumnsBuilder {
       this;
     let edgeTotal = this.edgeTotal;
     let maxName = this.maxNodeName;
+    const records = this.nodeRecords;
     let afterValue = scanner.afterValue;
     let parsed = 0;
     let i = from;
@@ -251,12 +381,13 @@ export class V8ColumnsBuilder {
         parsed++;
         if (++f === F) {
           f = 0;
-          if (++n === capacity) break;
+          if (++n === capacity || (records && !afterValue)) break;
         }
       } else if (c === 0x2c) {
         if (!afterValue) break;
         afterValue = false;
         i++;
+        if (records && f === 0) break;
       } else if (c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) i++;
       else break;
     }
@@ -274,12 +405,11 @@ export class V8ColumnsBuilder {
     const NF = this.nodeFields;
     let e = this.edgeCount;
     let f = this.edgeField;
-    const need = e + Math.ceil((to - from + 1) / 2 / E) + 1;
-    if (this.headerEdgeCount < 0 && need > this.edgeCapacity)
-      this.growEdges(Math.max(need, 2 * this.edgeCapacity));
+    this.roomForEdges(to - from);
     const capacity = this.edgeCapacity;
     if (e >= capacity) return from;
     const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
+    const records = this.edgeRecords;
     let afterValue = scanner.afterValue;
     let parsed = 0;
     let i = from;
@@ -316,12 +446,14 @@ export class V8ColumnsBuilder {
         parsed++;
         if (++f === E) {
           f = 0;
-          if (++e === capacity) break;
+          this.tookEdge(e);
+          if (++e === capacity || (records && !afterValue)) break;
         }
       } else if (c === 0x2c) {
         if (!afterValue) break;
         afterValue = false;
         i++;
+        if (records && f === 0) break;
       } else if (c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) i++;
       else break;
     }
@@ -393,6 +525,7 @@ export class V8ColumnsBuilder {
       }
       if (++f === E) {
         f = 0;
+        this.tookEdge(e);
         e++;
       }
     }
@@ -400,17 +533,31 @@ export class V8ColumnsBuilder {
     this.edgeField = f;
   }
 
-  /** Names must index the strings and edges must point at nodes: one pass, once all is read. */
-  private checkReferences(stringCount: number, edgeKindIsIndex: Uint8Array, end: number): void {
+  /** Keeps the maxima that checkReferences needs, once edge `e` is complete. */
+  private tookEdge(e: number): void {
+    const target = this.edgeTarget[e]!;
+    const name = this.edgeName[e]!;
+    if (target > this.maxEdgeTarget) this.maxEdgeTarget = target;
+    if (name > this.maxEdgeName && this.edgeKindIsIndex[this.edgeKind[e]!] === 0)
+      this.maxEdgeName = name;
+  }
+
+  /**
+   * Names must index the strings and edges must point at nodes. The maxima were kept while
+   * reading; only a failure takes a pass over the edges, to name the first culprit.
+   */
+  private checkReferences(stringCount: number, end: number): void {
     if (this.nodeCount > 0 && this.maxNodeName >= stringCount)
       this.fail(end, `node names to index the ${stringCount} strings (found ${this.maxNodeName})`);
-    const { edgeKind, edgeName, edgeTarget, nodeCount } = this;
+    const { edgeKind, edgeName, edgeTarget, nodeCount, edgeKindIsIndex } = this;
+    if (this.maxEdgeTarget < nodeCount && this.maxEdgeName < stringCount) return;
     for (let e = 0; e < this.edgeCount; e++) {
       if (edgeTarget[e]! >= nodeCount)
         this.fail(end, `edge ${e} to point at one of the ${nodeCount} nodes`);
       if (edgeName[e]! >= stringCount && edgeKindIsIndex[edgeKind[e]!] === 0)
         this.fail(end, `edge ${e}'s name to index the ${stringCount} strings`);
     }
+    this.fail(end, `edges to point at one of the ${nodeCount} nodes (found ${this.maxEdgeTarget})`);
   }
 
   private growNodes(capacity: number): void {
@@ -456,4 +603,43 @@ export function resize<T extends Column>(array: T, length: number): T {
 /** Exactly `length` long: the same array when it already is (the usual case: counts from the header). */
 function trim<T extends Column>(array: T, length: number): T {
   return array.length === length ? array : (array.slice(0, length) as T);
+}
+
+/** V8's field orders, which the whole-record loops expect; older Nodes lack the last node fields. */
+const V8_NODE_FIELDS = [
+  "type",
+  "name",
+  "id",
+  "self_size",
+  "edge_count",
+  "trace_node_id",
+  "detachedness",
+];
+const V8_EDGE_FIELDS = ["type", "name_or_index", "to_node"];
+
+function startsWith(whole: readonly string[], part: readonly string[]): boolean {
+  return part.length <= whole.length && part.every((name, i) => whole[i] === name);
+}
+
+/** Where the last `field` call stopped: just past the comma after its number. */
+let fieldEnd = 0;
+
+/**
+ * A non-negative integer at b[i] and the comma after it (a newline may come between, as V8
+ * writes at each record's end); -1 when the bytes there are anything else or reach `to`.
+ */
+function field(b: Uint8Array, i: number, to: number): number {
+  if (i >= to) return -1;
+  let d = b[i]! - 48;
+  if (d >>> 0 > 9) return -1;
+  let v = d;
+  for (i++; i < to; i++) {
+    d = b[i]! - 48;
+    if (d >>> 0 > 9) break;
+    v = v * 10 + d;
+  }
+  if (i < to && b[i] === 0x0a) i++;
+  if (i >= to || b[i] !== 0x2c) return -1;
+  fieldEnd = i + 1;
+  return v;
 }

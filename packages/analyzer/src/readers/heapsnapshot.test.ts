@@ -236,6 +236,57 @@ describe("readHeapSnapshot", () => {
     expectSameAsJson(graph, changed as V8Json);
   });
 
+  it("reads V8's field order with fewer node fields (Node 12 to 18)", async () => {
+    const meta = json.snapshot.meta;
+    const oldFields = meta.node_fields as string[];
+    const F = oldFields.length;
+    for (const newFields of [
+      ["type", "name", "id", "self_size", "edge_count"],
+      ["type", "name", "id", "self_size", "edge_count", "trace_node_id"],
+    ]) {
+      const nodes: number[] = [];
+      for (let o = 0; o < json.nodes.length; o += F)
+        for (const name of newFields) nodes.push(json.nodes[o + oldFields.indexOf(name)]!);
+      const rescale = (list: number[], at: number, width: number) =>
+        list.map((v, k) => (k % width === at ? (v / F) * newFields.length : v));
+      const changed = {
+        ...json,
+        snapshot: { ...json.snapshot, meta: { ...meta, node_fields: newFields } },
+        nodes,
+        edges: rescale(json.edges, 2, 3),
+        locations: rescale(json.locations, 0, 4),
+      };
+      const text = new TextEncoder().encode(JSON.stringify(changed));
+      const graph = await readHeapSnapshot(chunkedSource(text, () => 4093));
+      expect(graph.nodeTraceId === null).toBe(newFields.length === 5);
+      expect(graph.nodeDetachedness).toBeNull();
+      expectSameAsJson(graph, changed as V8Json);
+    }
+  });
+
+  it("reads nodes and edges laid out with any JSON whitespace, as JSON.parse does", async () => {
+    const whole = await readHeapSnapshot(bytesSource("whole", bytes));
+    // Every number on its own indented line: no record is in V8's own layout.
+    const indented = new TextEncoder().encode(JSON.stringify(json, null, 1));
+    expectSameGraph(await readHeapSnapshot(chunkedSource(indented, () => 65536)), whole);
+    // V8's layout with odd whitespace here and there: the reader leaves its fast path and returns.
+    const text = Buffer.from(bytes).toString("latin1");
+    const from = text.indexOf('"nodes":[');
+    const to = text.indexOf('"strings":[');
+    let commas = 0;
+    const odd = [" ", "\n ", "\t", "\r\n", " \n"];
+    const mixed =
+      text.slice(0, from) +
+      text.slice(from, to).replace(/,/g, () => {
+        commas++;
+        return commas % 97 === 0 ? `${odd[commas % 5]},${odd[(commas >> 3) % 5]}` : ",";
+      }) +
+      text.slice(to);
+    const mixedBytes = Buffer.from(mixed, "latin1");
+    expect(mixedBytes.length).toBeGreaterThan(bytes.length);
+    expectSameGraph(await readHeapSnapshot(chunkedSource(mixedBytes, () => 8191)), whole);
+  });
+
   it("decodes every JSON string form, including a string and a table larger than a chunk", async () => {
     // V8 writes non-ASCII as \uXXXX; other writers (JSON.stringify) write raw UTF-8 and escape
     // only lone surrogates. Both, with pairs, lone surrogates and a 3 MB string, in odd chunks.
@@ -351,9 +402,22 @@ describe("readHeapSnapshot errors", () => {
     edges[5] = json.nodes.length; // to_node of edge 1, one node past the end
     const nodes = [...json.nodes];
     nodes[1] = json.strings.length; // name of node 0
+    // Edge names index the strings, except elements' and hidden edges' which are indexes.
+    const kinds = json.snapshot.meta.edge_types[0] as string[];
+    const named = [...json.edges];
+    const property = named.findIndex((v, k) => k % 3 === 0 && kinds[v] === "property") / 3;
+    named[3 * property + 1] = json.strings.length + 5;
+    const element = json.edges.findIndex((v, k) => k % 3 === 0 && kinds[v] === "element") / 3;
+    const indexed = [...json.edges];
+    indexed[3 * element + 1] = json.strings.length + 5;
+    const graph = await readHeapSnapshot(
+      bytesSource("index", new TextEncoder().encode(JSON.stringify({ ...json, edges: indexed }))),
+    );
+    expect(graph.edgeName[element]).toBe(json.strings.length + 5);
     for (const [changed, expected] of [
       [{ ...json, edges }, "edge 1 to point at one of"],
       [{ ...json, nodes }, "node names to index the"],
+      [{ ...json, edges: named }, `edge ${property}'s name to index the`],
     ] as const) {
       const error = await readError(
         bytesSource("refs", new TextEncoder().encode(JSON.stringify(changed))),

@@ -177,12 +177,7 @@ class HeapSnapshotParser {
       this.traceInfos && this.traceTree
         ? allocationTrace(meta, this.traceInfos.values(), this.traceTree.columns())
         : null;
-    const columns = this.columns.all(
-      this.strings.length,
-      kinds.edgeKindIsIndex,
-      trace !== null,
-      end,
-    );
+    const columns = this.columns.all(this.strings.length, trace !== null, end);
     const locations: LocationColumns | null = this.locations
       ? locationColumns(meta, this.locations.values(), this.columns.nodeFields)
       : null;
