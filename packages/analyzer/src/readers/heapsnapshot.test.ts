@@ -403,7 +403,7 @@ describe("readHeapSnapshot errors", () => {
     const nodes = [...json.nodes];
     nodes[1] = json.strings.length; // name of node 0
     // Edge names index the strings, except elements' and hidden edges' which are indexes.
-    const kinds = json.snapshot.meta.edge_types[0] as string[];
+    const kinds = (json.snapshot.meta.edge_types as unknown[])[0] as string[];
     const named = [...json.edges];
     const property = named.findIndex((v, k) => k % 3 === 0 && kinds[v] === "property") / 3;
     named[3 * property + 1] = json.strings.length + 5;
