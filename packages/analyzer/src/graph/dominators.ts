@@ -9,43 +9,72 @@ export interface DominatorTree {
   retainedSize: Float64Array;
 }
 
+/** The columns the dominator tree reads: all a second thread needs of the graph. */
+export type DominatorInput = Pick<
+  HeapGraph,
+  "nodeCount" | "firstEdge" | "edgeTarget" | "rootIndex" | "nodeSelfSize"
+>;
+
+/** A depth-first numbering over strong edges from the root: step 1 of the dominator tree. */
+export interface DepthFirstNumbering {
+  /** Node -> DFS number + 1; 0 for nodes not reached. */
+  number: Uint32Array;
+  /** DFS number -> node. */
+  vertex: Uint32Array;
+  /** DFS number -> its DFS parent's number. */
+  parent: Uint32Array;
+  /** Scratch arrays of nodeCount entries, reused by the next step. */
+  scratch: [Uint32Array, Uint32Array];
+  reached: number;
+}
+
 /**
  * Semi-NCA (Georgiadis' variant of Lengauer-Tarjan): a depth-first numbering, semidominators by
  * link-eval with path compression, then immediate dominators by walking up the DFS tree. All
- * iterative, on typed arrays indexed by DFS number.
+ * iterative, on typed arrays indexed by DFS number. The numbering needs no inrefs, so a second
+ * thread can do it while the inrefs are built (node/parallel-index.ts).
  */
 export function buildDominatorTree(
-  graph: HeapGraph,
+  graph: DominatorInput,
   strength: Uint8Array,
   inrefs: Inrefs,
 ): DominatorTree {
-  const { nodeCount, firstEdge, edgeTarget, rootIndex, nodeSelfSize } = graph;
-  const NONE = UNREACHABLE;
-  const STRONG = EdgeStrength.strong;
+  return dominatorsFromNumbering(graph, strength, inrefs, depthFirstNumbering(graph, strength));
+}
 
-  // 1. DFS preorder over strong edges. number[node] is 1-based so 0 means "not visited".
+export function depthFirstNumbering(
+  graph: DominatorInput,
+  strength: Uint8Array,
+): DepthFirstNumbering {
+  const { nodeCount, firstEdge, edgeTarget, rootIndex } = graph;
+  const STRONG = EdgeStrength.strong;
   const number = new Uint32Array(nodeCount);
-  const vertex = new Uint32Array(nodeCount); // DFS number (0-based) -> node
-  const parent = new Uint32Array(nodeCount); // DFS number -> parent's DFS number
+  const vertex = new Uint32Array(nodeCount);
+  const parent = new Uint32Array(nodeCount);
   const stackNode = new Uint32Array(nodeCount);
   const stackEdge = new Uint32Array(nodeCount);
-  let count = 0;
+  let count = 1;
   let top = 0;
-  number[rootIndex] = ++count;
+  number[rootIndex] = 1;
   vertex[0] = rootIndex;
   stackNode[0] = rootIndex;
   stackEdge[0] = firstEdge[rootIndex]!;
   while (top >= 0) {
+    // Scan the top node's edges for the next unvisited strong target without leaving the loop.
     const node = stackNode[top]!;
-    const e = stackEdge[top]!;
-    if (e >= firstEdge[node + 1]!) {
+    const end = firstEdge[node + 1]!;
+    let e = stackEdge[top]!;
+    let target = 0;
+    for (; e < end; e++) {
+      if (strength[e] !== STRONG) continue;
+      target = edgeTarget[e]!;
+      if (number[target] === 0) break;
+    }
+    if (e >= end) {
       top--;
       continue;
     }
     stackEdge[top] = e + 1;
-    if (strength[e] !== STRONG) continue;
-    const target = edgeTarget[e]!;
-    if (number[target] !== 0) continue;
     parent[count] = number[node]! - 1;
     vertex[count] = target;
     number[target] = ++count;
@@ -53,26 +82,43 @@ export function buildDominatorTree(
     stackNode[top] = target;
     stackEdge[top] = firstEdge[target]!;
   }
-  const reached = count;
+  return { number, vertex, parent, scratch: [stackNode, stackEdge], reached: count };
+}
+
+/** Steps 2 to 4 of the dominator tree, from the numbering. */
+export function dominatorsFromNumbering(
+  graph: DominatorInput,
+  strength: Uint8Array,
+  inrefs: Inrefs,
+  { number, vertex, parent, scratch, reached }: DepthFirstNumbering,
+): DominatorTree {
+  const { nodeCount, rootIndex, nodeSelfSize } = graph;
+  const NONE = UNREACHABLE;
+  const STRONG = EdgeStrength.strong;
 
   // 2. Semidominators in reverse DFS order. label[v] = smallest semi on v's compressed forest path.
   // Only processed (hence linked) vertices' semi and label are ever read: no initialisation needed.
   const semi = new Uint32Array(reached);
-  const label = stackEdge; // reused: the DFS is over (at 20M nodes every array is 80 MB)
+  const [path, label] = scratch; // the compression stack, and labels (at 20M nodes, 80 MB each)
   const ancestor = new Uint32Array(reached).fill(NONE);
-  const path = stackNode; // reused as the compression stack
   const { firstInref, inrefEdge, inrefSource } = inrefs;
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
-    let best = w; // the DFS parent is among the predecessors, so best ends up below w
+    const start = firstInref[node]!;
     const end = firstInref[node + 1]!;
-    for (let r = firstInref[node]!; r < end; r++) {
-      if (strength[inrefEdge[r]!] !== STRONG) continue;
+    // Most heap objects have one referrer: the DFS tree edge, so the parent is the semidominator.
+    if (end - start === 1) {
+      semi[w] = label[w] = ancestor[w] = parent[w]!;
+      continue;
+    }
+    let best = w; // the DFS parent is among the predecessors, so best ends up below w
+    for (let r = start; r < end; r++) {
       const from = number[inrefSource[r]!]!;
-      if (from === 0) continue;
+      if (from === 0 || strength[inrefEdge[r]!] !== STRONG) continue;
       let v = from - 1;
-      if (ancestor[v] !== NONE) {
-        // eval(v): compress the path to just below its forest root, then read the label.
+      // Vertices numbered above w are processed, hence linked into the forest: eval(v) compresses
+      // the path to just below its forest root, then reads the label. Those below w are their own.
+      if (v > w) {
         let depth = 0;
         let u = v;
         while (ancestor[ancestor[u]!] !== NONE) {
@@ -97,14 +143,15 @@ export function buildDominatorTree(
   const idom = ancestor; // reuse: no longer needed as the forest
   idom[0] = 0;
   for (let w = 1; w < reached; w++) {
+    const s = semi[w]!;
     let d = parent[w]!;
-    while (d > semi[w]!) d = idom[d]!;
+    while (d > s) d = idom[d]!;
     idom[w] = d;
   }
 
   // 4. Retained sizes: children come after their dominator in DFS order, so sum in reverse.
   const dominator = new Uint32Array(nodeCount).fill(NONE);
-  const retainedSize = Float64Array.from(nodeSelfSize);
+  const retainedSize = new Float64Array(nodeSelfSize);
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
     const owner = vertex[idom[w]!]!;

@@ -1,5 +1,6 @@
 import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength } from "./heap-index.js";
+import { sharedArray } from "./shared-memory.js";
 
 // The one place that decides how an edge counts for reachability, distances, dominators and paths.
 // The rules follow Chrome DevTools' heap snapshot worker (see packages/analyzer/README.md):
@@ -26,7 +27,7 @@ export function edgeStrengths(graph: HeapGraph): Uint8Array {
           : EdgeStrength.strong;
   });
   const { edgeKind, firstEdge, rootIndex } = graph;
-  const strength = new Uint8Array(graph.edgeCount);
+  const strength = sharedArray(Uint8Array, graph.edgeCount);
   for (let e = 0; e < strength.length; e++) strength[e] = kindStrength[edgeKind[e]!]!;
   const v8Shortcut = graph.edgeKinds.indexOf("shortcut");
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++)

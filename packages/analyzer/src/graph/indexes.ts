@@ -6,13 +6,13 @@ import type { HeapIndexes, Inrefs } from "./heap-index.js";
 import { buildInrefs } from "./inrefs.js";
 import { nodeIndexLookup } from "./node-lookup.js";
 
-/** Indexes computed earlier for the same graph (e.g. read from the sidecar cache). */
+/** Indexes computed earlier for the same graph (read from the sidecar cache, or by other threads). */
 export interface PrecomputedIndexes {
-  edgeStrength?: Uint8Array;
-  inrefs?: Inrefs;
-  distance: Uint32Array;
-  dominator: Uint32Array;
-  retainedSize: Float64Array;
+  edgeStrength?: Uint8Array | undefined;
+  inrefs?: Inrefs | undefined;
+  distance?: Uint32Array | undefined;
+  dominator?: Uint32Array | undefined;
+  retainedSize?: Float64Array | undefined;
 }
 
 /**
@@ -38,7 +38,8 @@ class LazyIndexes implements HeapIndexes {
       this.#edgeStrength = precomputed.edgeStrength;
       this.#inrefs = precomputed.inrefs;
       this.#distance = precomputed.distance;
-      this.#tree = { dominator: precomputed.dominator, retainedSize: precomputed.retainedSize };
+      const { dominator, retainedSize } = precomputed;
+      if (dominator && retainedSize) this.#tree = { dominator, retainedSize };
     }
   }
 
