@@ -65,8 +65,8 @@ export class V8ColumnsBuilder {
   private edgeName = new Uint32Array(0);
   private edgeTarget = new Uint32Array(0);
   // Checked against the node and string counts once those are known, instead of a second pass.
-  private maxEdgeTarget = 0;
-  private maxEdgeName = 0;
+  private maxEdgeTarget = -1;
+  private maxEdgeName = -1;
 
   /**
    * Field positions come from `meta` (they differ between Node versions); counts from the header

@@ -264,6 +264,23 @@ describe("readHeapSnapshot", () => {
     }
   });
 
+  it("reads a snapshot with no nodes or edges", async () => {
+    const empty = {
+      ...json,
+      snapshot: { ...json.snapshot, node_count: 0, edge_count: 0 },
+      nodes: [],
+      edges: [],
+      locations: [],
+    };
+    const text = new TextEncoder().encode(JSON.stringify(empty));
+    const graph = await readHeapSnapshot(bytesSource("empty", text));
+    expect([graph.nodeCount, graph.edgeCount, graph.strings.length]).toEqual([
+      0,
+      0,
+      json.strings.length,
+    ]);
+  });
+
   it("reads nodes and edges laid out with any JSON whitespace, as JSON.parse does", async () => {
     const whole = await readHeapSnapshot(bytesSource("whole", bytes));
     // Every number on its own indented line: no record is in V8's own layout.
