@@ -1,6 +1,7 @@
 // Loads and fully indexes one snapshot file with one tool, in a process of its own, so the harness
 // sees that tool's wall time and peak RSS alone. Phase times are reported beside them.
 import { readFileSync } from "node:fs";
+import type { HeapIndexes } from "@heapmat/analyzer";
 import { childOptions, guarded, required } from "../run/child-io.js";
 import { loadHeapmat } from "../run/heapmat.js";
 
@@ -74,11 +75,18 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
     if (typeof graph === "string") return { unavailable: graph };
     if (!heapmat.indexHeap)
       return { unavailable: "@heapmat/analyzer has no indexHeap() yet", phases };
-    const index = heapmat.indexHeap(graph);
-    await phase("inrefs", () => index.inrefs);
-    await phase("distances", () => index.distance);
-    await phase("dominators", () => index.dominator);
-    await phase("retained", () => index.retainedSize);
+    const { indexHeap, parallelIndexes } = heapmat;
+    let index: HeapIndexes;
+    if (parallelIndexes) {
+      // Inrefs and distances here, the dominator tree on a second thread, overlapping.
+      index = await phase("indexes", () => parallelIndexes(graph));
+    } else {
+      index = indexHeap(graph);
+      await phase("inrefs", () => index.inrefs);
+      await phase("distances", () => index.distance);
+      await phase("dominators", () => index.dominator);
+      await phase("retained", () => index.retainedSize);
+    }
     const result: Record<string, unknown> = {
       reader,
       nodes: graph.nodeCount,

@@ -22,6 +22,8 @@ export interface HeapmatAnalyzer {
     | ((file: string) => Promise<{ graph: HeapGraph; indexes: HeapIndexes; cache: string }>)
     | undefined;
   indexHeap: ((graph: HeapGraph) => HeapIndexes) | undefined;
+  /** Every index computed, on two threads where it pays (what openIndexed does on a miss). */
+  parallelIndexes: ((graph: HeapGraph) => Promise<HeapIndexes>) | undefined;
   timeIdentify(index: HeapIndexes, count: number): IdentifyTimes;
 }
 
@@ -52,6 +54,10 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
         ? (node.openIndexed as HeapmatAnalyzer["openIndexed"])
         : undefined,
     indexHeap: typeof indexHeap === "function" ? indexHeap : undefined,
+    parallelIndexes:
+      typeof node.parallelIndexes === "function"
+        ? (node.parallelIndexes as HeapmatAnalyzer["parallelIndexes"])
+        : undefined,
     timeIdentify(index, count) {
       if (typeof identify !== "function")
         return { unavailable: "@heapmat/analyzer has no identify() yet" };
