@@ -10,4 +10,5 @@ export {
   snapshotCacheKey,
 } from "./cache.js";
 export { fileSource, openSnapshot } from "./open.js";
+export { indexOnTwoThreads, type ParallelIndexOptions, parallelIndexes } from "./parallel-index.js";
 export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";
