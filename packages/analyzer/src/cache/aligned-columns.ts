@@ -1,11 +1,15 @@
 import { Packr } from "msgpackr";
 
 // One buffer holding a MessagePack header and any number of typed arrays, each at an offset that
-// is a multiple of 8, so that reading it back makes views on the bytes instead of copies:
+// is a multiple of 8:
 //
 //   magic (8 bytes) · u32 LE header length · header (MessagePack) · arrays (little-endian)
 //
-// The header carries the caller's own fields plus `columns`: where each array lies and its type.
+// The header carries the caller's own fields plus `columns`: where each array lies, its type, and
+// the narrower type it is stored as when every value fits (node ids and sizes in u32, distances in
+// u8 or u16), or a fill value when all are equal (nothing stored). Reading is per column, on
+// request: from bytes in memory an aligned column of its own type is a view, not a copy; from a
+// file it is read into an array of its own, and narrow ones widened on the way.
 
 export type Column = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
@@ -17,12 +21,41 @@ const TYPES = {
   f64: Float64Array,
 } as const;
 type TypeCode = keyof typeof TYPES;
+export type ColumnType = (typeof TYPES)[TypeCode];
 
 interface ColumnEntry {
   name: string;
   type: TypeCode;
+  /** How it is stored when not as `type`: a narrower type, or "fill" (every value is `fill`). */
+  stored?: TypeCode | "fill";
+  fill?: number;
   offset: number;
   length: number;
+}
+
+/** The packed bytes, read at any offset: bytes in memory, or a file read on demand. */
+export interface PackedSource {
+  /** Shown in errors: usually the file's path. */
+  readonly name: string;
+  readonly size: number;
+  /** Fills `target` with the bytes from `offset` on; throws when the source has fewer. */
+  readInto(offset: number, target: Uint8Array): void;
+  /** The bytes themselves, when in memory (columns are then views on them). */
+  readonly bytes?: Uint8Array;
+}
+
+/** A PackedSource over bytes in memory. */
+export function packedBytes(bytes: Uint8Array, name = "cache"): PackedSource {
+  return {
+    name,
+    size: bytes.byteLength,
+    bytes,
+    readInto(offset, target) {
+      if (offset + target.byteLength > bytes.byteLength)
+        throw new RangeError(`${name}: ${target.byteLength} bytes at ${offset} are past its end`);
+      target.set(bytes.subarray(offset, offset + target.byteLength));
+    },
+  };
 }
 
 const packr = new Packr({ useRecords: false });
@@ -33,6 +66,26 @@ function typeCode(column: Column): TypeCode {
   throw new TypeError(`no column type for ${column.constructor.name}`);
 }
 
+/** How a column can be stored: all one value, or the narrowest unsigned type its values fit. */
+function storage(column: Column, type: TypeCode): Pick<ColumnEntry, "stored" | "fill"> {
+  if (column.length === 0) return {};
+  let min = column[0]!;
+  let max = min;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i]!;
+    // Only integers travel narrowed or as a fill: not NaN, fractions or -0.
+    if (type === "f64" && (!Number.isInteger(value) || Object.is(value, -0))) return {};
+    if (value < min) min = value;
+    else if (value > max) max = value;
+  }
+  if (min === max) return { stored: "fill", fill: min };
+  if (min < 0 || type === "u8" || type === "i32") return {};
+  const narrow: TypeCode | null =
+    max < 2 ** 8 ? "u8" : max < 2 ** 16 ? "u16" : max < 2 ** 32 ? "u32" : null;
+  if (!narrow || TYPES[narrow].BYTES_PER_ELEMENT >= TYPES[type].BYTES_PER_ELEMENT) return {};
+  return { stored: narrow };
+}
+
 /** Packs `header` (any MessagePack-able object) and the named columns into one buffer. */
 export function packColumns(
   magic: readonly number[],
@@ -40,10 +93,20 @@ export function packColumns(
   columns: Record<string, Column>,
 ): Uint8Array {
   const entries: ColumnEntry[] = [];
+  const stored: Column[] = [];
   let offset = 0;
   for (const [name, column] of Object.entries(columns)) {
-    entries.push({ name, type: typeCode(column), offset, length: column.length });
-    offset = align8(offset + column.byteLength);
+    const type = typeCode(column);
+    const how = storage(column, type);
+    const bytes =
+      how.stored === "fill"
+        ? new Uint8Array(0)
+        : how.stored
+          ? TYPES[how.stored].from(column as ArrayLike<number>)
+          : column;
+    entries.push({ name, type, ...how, offset, length: column.length });
+    stored.push(bytes);
+    offset = align8(offset + bytes.byteLength);
   }
   const head = packr.pack({ ...header, columns: entries });
   const dataStart = align8(magic.length + 4 + head.byteLength);
@@ -51,56 +114,109 @@ export function packColumns(
   out.set(magic, 0);
   new DataView(out.buffer).setUint32(magic.length, head.byteLength, true);
   out.set(head, magic.length + 4);
-  for (const { name, offset: at } of entries) {
-    const column = columns[name]!;
+  entries.forEach(({ offset: at }, i) => {
+    const column = stored[i]!;
     out.set(new Uint8Array(column.buffer, column.byteOffset, column.byteLength), dataStart + at);
-  }
+  });
   return out;
 }
 
 export interface UnpackedColumns<H> {
   header: H;
-  /** The named column as a view on the bytes (a copy when they are not aligned), or undefined. */
-  column(name: string): Column | undefined;
+  /** The named column's type and length, known without reading it; undefined when absent. */
+  describe(name: string): { type: ColumnType; length: number } | undefined;
+  /** Reads the named column (a view on the bytes when they are in memory and aligned). */
+  read(name: string): Column;
 }
 
-/** Reads what packColumns wrote, or null when the magic, header or column table is damaged. */
+/**
+ * Reads the header and column table of what packColumns wrote (not the columns), or null when the
+ * magic, the header or the column table is damaged, or a column lies past the end.
+ */
 export function unpackColumns<H>(
   magic: readonly number[],
-  bytes: Uint8Array,
+  source: PackedSource,
 ): UnpackedColumns<H> | null {
   const fixed = magic.length + 4;
-  if (bytes.byteLength < fixed || magic.some((b, i) => bytes[i] !== b)) return null;
-  const headLength = new DataView(bytes.buffer, bytes.byteOffset, fixed).getUint32(
-    magic.length,
-    true,
-  );
-  if (fixed + headLength > bytes.byteLength) return null;
+  if (source.size < fixed) return null;
+  const start = new Uint8Array(fixed);
+  source.readInto(0, start);
+  if (magic.some((b, i) => start[i] !== b)) return null;
+  const headLength = new DataView(start.buffer).getUint32(magic.length, true);
+  if (fixed + headLength > source.size) return null;
   let header: (H & { columns?: unknown }) | null;
   try {
-    header = packr.unpack(bytes.subarray(fixed, fixed + headLength));
+    const head = new Uint8Array(headLength);
+    source.readInto(fixed, head);
+    header = packr.unpack(head);
   } catch {
     return null;
   }
   if (!header || typeof header !== "object" || !Array.isArray(header.columns)) return null;
   const dataStart = align8(fixed + headLength);
-  const found = new Map<string, Column>();
+  const entries = new Map<string, ColumnEntry>();
   for (const entry of header.columns as ColumnEntry[]) {
-    const Type = TYPES[entry?.type];
-    if (!Type || !Number.isSafeInteger(entry.offset) || !Number.isSafeInteger(entry.length))
-      return null;
-    const from = dataStart + entry.offset;
-    const to = from + entry.length * Type.BYTES_PER_ELEMENT;
-    if (entry.offset < 0 || entry.length < 0 || to > bytes.byteLength) return null;
-    const start = bytes.byteOffset + from;
-    found.set(
-      entry.name,
-      start % Type.BYTES_PER_ELEMENT === 0
-        ? new Type(bytes.buffer as ArrayBuffer, start, entry.length)
-        : new Type(bytes.slice(from, to).buffer),
-    );
+    if (!validEntry(entry, dataStart, source.size)) return null;
+    entries.set(entry.name, entry);
   }
-  return { header, column: (name) => found.get(name) };
+  return {
+    header,
+    describe(name) {
+      const entry = entries.get(name);
+      return entry && { type: TYPES[entry.type], length: entry.length };
+    },
+    read(name) {
+      const entry = entries.get(name);
+      if (!entry) throw new RangeError(`${source.name}: no column ${name}`);
+      return readColumn(source, dataStart + entry.offset, entry);
+    },
+  };
+}
+
+function validEntry(entry: ColumnEntry, dataStart: number, size: number): boolean {
+  const Type = TYPES[entry?.type];
+  const stored = entry?.stored === "fill" ? null : TYPES[entry?.stored ?? entry?.type];
+  if (!Type || stored === undefined || typeof entry.name !== "string") return false;
+  if (!Number.isSafeInteger(entry.offset) || !Number.isSafeInteger(entry.length)) return false;
+  if (entry.offset < 0 || entry.length < 0) return false;
+  if (stored === null) return typeof entry.fill === "number";
+  return dataStart + entry.offset + entry.length * stored.BYTES_PER_ELEMENT <= size;
+}
+
+// Narrow columns read from a file are widened through a small buffer, so that only the wide
+// array is fresh memory: filling fresh pages, not copying bytes, is what reading costs.
+const WIDEN_CHUNK = 1 << 20;
+
+function readColumn(source: PackedSource, from: number, entry: ColumnEntry): Column {
+  const Type = TYPES[entry.type];
+  const { length } = entry;
+  if (entry.stored === "fill") {
+    const column = new Type(length);
+    return entry.fill === 0 ? column : column.fill(entry.fill!);
+  }
+  const Stored = TYPES[entry.stored ?? entry.type];
+  const bytes = source.bytes;
+  if (bytes) {
+    const start = bytes.byteOffset + from;
+    const stored =
+      start % Stored.BYTES_PER_ELEMENT === 0
+        ? new Stored(bytes.buffer as ArrayBuffer, start, length)
+        : new Stored(bytes.slice(from, from + length * Stored.BYTES_PER_ELEMENT).buffer);
+    return Stored === Type ? stored : (Type.from(stored) as Column);
+  }
+  const column = new Type(length);
+  if (Stored === Type) {
+    source.readInto(from, new Uint8Array(column.buffer));
+    return column;
+  }
+  const per = Stored.BYTES_PER_ELEMENT;
+  const chunk = new Stored(Math.min(length, WIDEN_CHUNK / per));
+  for (let i = 0; i < length; i += chunk.length) {
+    const part = i + chunk.length <= length ? chunk : chunk.subarray(0, length - i);
+    source.readInto(from + i * per, new Uint8Array(part.buffer, 0, part.byteLength));
+    column.set(part, i);
+  }
+  return column;
 }
 
 function align8(n: number): number {

@@ -1,9 +1,11 @@
 import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
-import type { HeapIndexes } from "../graph/heap-index.js";
-import type { PrecomputedIndexes } from "../graph/indexes.js";
+import type { HeapIndexes, Inrefs } from "../graph/heap-index.js";
+import { nodeIndexLookup } from "../graph/node-lookup.js";
 import {
   type Column,
+  type PackedSource,
   packColumns,
+  packedBytes,
   type UnpackedColumns,
   unpackColumns,
 } from "./aligned-columns.js";
@@ -14,8 +16,9 @@ import { decodeStrings, encodeStrings, type StringBlock } from "./string-table.j
 //
 // It holds the indexes (edge strength, inrefs, distances, dominators, retained sizes) and, for
 // V8 snapshots, the heap graph itself: its columns, strings and dump info. Re-opening then reads
-// one file and parses nothing: every column is a view on the file's bytes, and the strings come
-// from a few TextDecoder calls.
+// one file and parses nothing: the strings come from a few TextDecoder calls, and each column is
+// read when first used (a getter on the graph or indexes object), so a query pays only for the
+// columns it touches. From bytes in memory, columns are views on them.
 
 /** Identifies the snapshot file a cache belongs to. How it is computed is up to the caller. */
 export interface IndexCacheKey {
@@ -26,7 +29,7 @@ export interface IndexCacheKey {
 }
 
 /** Bump when an index's meaning or the layout changes: old caches are ignored. */
-export const INDEX_CACHE_VERSION = 3;
+export const INDEX_CACHE_VERSION = 4;
 
 const MAGIC = [0x48, 0x4d, 0x49, 0x44, 0x58, 0, 0, 1]; // "HMIDX" 0 0 1
 
@@ -52,6 +55,7 @@ const EDGE_COLUMNS = {
   edgeName: Uint32Array,
   edgeTarget: Uint32Array,
 } as const;
+const CSR_COLUMNS = { firstEdge: Uint32Array, edgeKindIsIndex: Uint8Array } as const;
 const OPTIONAL_NODE_COLUMNS = { nodeTraceId: Uint32Array, nodeDetachedness: Uint8Array } as const;
 const LOCATION_COLUMNS = {
   node: Uint32Array,
@@ -59,6 +63,7 @@ const LOCATION_COLUMNS = {
   line: Uint32Array,
   column: Uint32Array,
 } as const;
+const LOCATION_NAMES = ["node", "scriptId", "line", "column"] as const;
 const TRACE_COLUMNS = {
   id: Uint32Array,
   parent: Int32Array,
@@ -127,10 +132,8 @@ export function encodeIndexCache(
     for (const [name, column] of Object.entries(strings.columns))
       columns[`strings.${name}`] = column;
     const g = graph as unknown as Record<string, Column | null>;
-    const own = [NODE_COLUMNS, EDGE_COLUMNS, OPTIONAL_NODE_COLUMNS];
+    const own = [NODE_COLUMNS, EDGE_COLUMNS, CSR_COLUMNS, OPTIONAL_NODE_COLUMNS];
     for (const name of own.flatMap(Object.keys)) if (g[name]) columns[`graph.${name}`] = g[name];
-    columns["graph.firstEdge"] = graph.firstEdge;
-    columns["graph.edgeKindIsIndex"] = graph.edgeKindIsIndex;
     const groups = { locations: graph.locations, trace: graph.trace };
     for (const [group, value] of Object.entries(groups))
       for (const [name, column] of Object.entries(value ?? {}))
@@ -144,15 +147,19 @@ export function encodeIndexCache(
   }
 }
 
+/** A cache's bytes in memory, or a source reading them on demand (the Node layer's open file). */
+export type IndexCacheBytes = Uint8Array | PackedSource;
+
 /**
- * Decodes a cache's indexes for `graph`, or returns null when it belongs to another snapshot (key
- * or shape differs), to another version, or is damaged: a cache is only ever a shortcut.
+ * The indexes of a cache for `graph`, or null when it belongs to another snapshot (key or shape
+ * differs), to another version, or its column table is damaged: a cache is only ever a shortcut.
+ * Each index is read on first use.
  */
 export function decodeIndexCache(
-  bytes: Uint8Array,
+  bytes: IndexCacheBytes,
   graph: HeapGraph,
   key: IndexCacheKey,
-): PrecomputedIndexes | null {
+): HeapIndexes | null {
   const unpacked = unpack(bytes, key);
   if (
     !unpacked ||
@@ -160,31 +167,40 @@ export function decodeIndexCache(
     unpacked.header.edgeCount !== graph.edgeCount
   )
     return null;
-  return indexesOf(unpacked);
+  return indexesOf(unpacked, graph);
 }
 
 /** A snapshot re-opened from its cache alone: the graph and its indexes. */
 export interface CachedSnapshot {
   graph: HeapGraph;
-  indexes: PrecomputedIndexes;
+  indexes: HeapIndexes;
 }
 
-/** Decodes the graph and the indexes, or null when the cache has no graph, or is stale or damaged. */
-export function decodeCachedSnapshot(bytes: Uint8Array, key: IndexCacheKey): CachedSnapshot | null {
+/**
+ * The graph and the indexes, or null when the cache has no graph, or is stale or damaged. Strings,
+ * kinds and dump info are read now; each column on first use (`file`, when given, replaces the
+ * dump info's: the snapshot may be reached by another path than when the cache was written).
+ */
+export function decodeCachedSnapshot(
+  bytes: IndexCacheBytes,
+  key: IndexCacheKey,
+  file?: string,
+): CachedSnapshot | null {
   const unpacked = unpack(bytes, key);
   if (!unpacked) return null;
-  const graph = graphOf(unpacked);
-  const indexes = graph && indexesOf(unpacked);
+  const graph = graphOf(unpacked, file);
+  const indexes = graph && indexesOf(unpacked, graph);
   return graph && indexes ? { graph, indexes } : null;
 }
 
 /** Whether a cache's bytes belong to the snapshot of `key` (and this version), damaged or not. */
-export function cacheKeyMatches(bytes: Uint8Array, key: IndexCacheKey): boolean {
+export function cacheKeyMatches(bytes: IndexCacheBytes, key: IndexCacheKey): boolean {
   return unpack(bytes, key) !== null;
 }
 
-function unpack(bytes: Uint8Array, key: IndexCacheKey): UnpackedColumns<Header> | null {
-  const unpacked = unpackColumns<Header>(MAGIC, bytes);
+function unpack(bytes: IndexCacheBytes, key: IndexCacheKey): UnpackedColumns<Header> | null {
+  const source = bytes instanceof Uint8Array ? packedBytes(bytes) : bytes;
+  const unpacked = unpackColumns<Header>(MAGIC, source);
   const header = unpacked?.header;
   if (
     header?.version !== INDEX_CACHE_VERSION ||
@@ -198,8 +214,8 @@ function unpack(bytes: Uint8Array, key: IndexCacheKey): UnpackedColumns<Header> 
   return unpacked;
 }
 
-function indexesOf({ header, column }: UnpackedColumns<Header>): PrecomputedIndexes | null {
-  const { nodeCount, edgeCount } = header;
+function indexesOf(unpacked: UnpackedColumns<Header>, graph: HeapGraph): HeapIndexes | null {
+  const { nodeCount, edgeCount } = unpacked.header;
   const lengths: Record<keyof typeof INDEX_COLUMNS, number> = {
     edgeStrength: edgeCount,
     firstInref: nodeCount + 1,
@@ -209,105 +225,191 @@ function indexesOf({ header, column }: UnpackedColumns<Header>): PrecomputedInde
     dominator: nodeCount,
     retainedSize: nodeCount,
   };
-  const found = typedColumns(column, "", INDEX_COLUMNS, (name) => lengths[name]);
-  if (!found) return null;
-  const { edgeStrength, firstInref, inrefEdge, inrefSource, distance, dominator, retainedSize } =
-    found;
+  const column = lazyColumns(unpacked, "", INDEX_COLUMNS, (name) => lengths[name]);
+  if (!column) return null;
+  const inrefs: Inrefs = {
+    get firstInref() {
+      return column.firstInref();
+    },
+    get inrefEdge() {
+      return column.inrefEdge();
+    },
+    get inrefSource() {
+      return column.inrefSource();
+    },
+  };
+  let lookup: ((id: number) => number) | undefined;
   return {
-    edgeStrength,
-    inrefs: { firstInref, inrefEdge, inrefSource },
-    distance,
-    dominator,
-    retainedSize,
+    graph,
+    get edgeStrength() {
+      return column.edgeStrength();
+    },
+    inrefs,
+    get distance() {
+      return column.distance();
+    },
+    get dominator() {
+      return column.dominator();
+    },
+    get retainedSize() {
+      return column.retainedSize();
+    },
+    nodeIndexOf(id) {
+      lookup ??= nodeIndexLookup(graph.nodeId);
+      return lookup(id);
+    },
   };
 }
 
-function graphOf({ header, column }: UnpackedColumns<Header>): HeapGraph | null {
+function graphOf(unpacked: UnpackedColumns<Header>, file?: string): HeapGraph | null {
+  const { header } = unpacked;
   const head = header.graph;
   if (!head || typeof head !== "object") return null;
+  if (!Array.isArray(head.nodeKinds) || !Array.isArray(head.edgeKinds)) return null;
   const { nodeCount, edgeCount } = header;
-  const strings = decodeStrings(head.strings, (name) => column(`strings.${name}`));
-  const nodes = typedColumns(column, "graph.", NODE_COLUMNS, () => nodeCount);
-  const edges = typedColumns(column, "graph.", EDGE_COLUMNS, () => edgeCount);
-  const firstEdge = column("graph.firstEdge");
-  const edgeKindIsIndex = column("graph.edgeKindIsIndex");
-  const nodeTraceId = column("graph.nodeTraceId") ?? null;
-  const nodeDetachedness = column("graph.nodeDetachedness") ?? null;
-  if (!strings || !nodes || !edges || !Array.isArray(head.nodeKinds)) return null;
-  if (!(firstEdge instanceof Uint32Array) || firstEdge.length !== nodeCount + 1) return null;
-  if (!(edgeKindIsIndex instanceof Uint8Array) || !Array.isArray(head.edgeKinds)) return null;
-  if (nodeTraceId && !(nodeTraceId instanceof Uint32Array && nodeTraceId.length === nodeCount))
-    return null;
-  if (
-    nodeDetachedness &&
-    !(nodeDetachedness instanceof Uint8Array && nodeDetachedness.length === nodeCount)
-  )
-    return null;
-  const locations = optionalGroup(column, "locations", LOCATION_COLUMNS, [
-    "node",
-    "scriptId",
-    "line",
-    "column",
-  ]);
-  const trace = optionalGroup(column, "trace", TRACE_COLUMNS, TRACE_NODE_COLUMNS);
+  const strings = decodeStrings(head.strings, (name) => {
+    const column = `strings.${name}`;
+    return unpacked.describe(column) ? unpacked.read(column) : undefined;
+  });
+  const node = lazyColumns(unpacked, "graph.", NODE_COLUMNS, () => nodeCount);
+  const edge = lazyColumns(unpacked, "graph.", EDGE_COLUMNS, () => edgeCount);
+  const csr = lazyColumns(unpacked, "graph.", CSR_COLUMNS, (name) =>
+    name === "firstEdge" ? nodeCount + 1 : ANY_LENGTH,
+  );
+  const optional = optionalColumns(unpacked, "graph.", OPTIONAL_NODE_COLUMNS, () => nodeCount);
+  const locations = optionalGroup(unpacked, "locations", LOCATION_COLUMNS, LOCATION_NAMES);
+  const trace = optionalGroup(unpacked, "trace", TRACE_COLUMNS, TRACE_NODE_COLUMNS);
+  if (!strings || !node || !edge || !csr || !optional) return null;
   if (locations === undefined || trace === undefined) return null;
   return {
-    info: head.info,
+    info: file ? { ...head.info, file } : head.info,
     nodeCount,
     edgeCount,
     strings,
     nodeKinds: head.nodeKinds,
     edgeKinds: head.edgeKinds,
-    edgeKindIsIndex,
-    ...nodes,
-    nodeTraceId,
-    nodeDetachedness,
-    firstEdge,
-    ...edges,
+    get edgeKindIsIndex() {
+      return csr.edgeKindIsIndex();
+    },
+    get nodeKind() {
+      return node.nodeKind();
+    },
+    get nodeName() {
+      return node.nodeName();
+    },
+    get nodeId() {
+      return node.nodeId();
+    },
+    get nodeSelfSize() {
+      return node.nodeSelfSize();
+    },
+    get nodeTraceId() {
+      return optional.nodeTraceId();
+    },
+    get nodeDetachedness() {
+      return optional.nodeDetachedness();
+    },
+    get firstEdge() {
+      return csr.firstEdge();
+    },
+    get edgeKind() {
+      return edge.edgeKind();
+    },
+    get edgeName() {
+      return edge.edgeName();
+    },
+    get edgeTarget() {
+      return edge.edgeTarget();
+    },
     rootIndex: head.rootIndex,
-    locations: locations as LocationColumns | null,
-    trace: trace as AllocationTrace | null,
+    get locations() {
+      return locations() as LocationColumns | null;
+    },
+    get trace() {
+      return trace() as AllocationTrace | null;
+    },
   };
 }
 
+const ANY_LENGTH = -1;
 type Types = Record<string, new (...args: never[]) => Column>;
-type Instances<T extends Types> = { [K in keyof T]: InstanceType<T[K]> };
+type Readers<T extends Types> = { [K in keyof T]: () => InstanceType<T[K]> };
 
-/** The named columns, each of its type and length, or null when one is missing or differs. */
-function typedColumns<T extends Types>(
-  column: (name: string) => Column | undefined,
+/**
+ * A reader per named column, each reading it once, on first call; or null when one is missing or
+ * of another type or length than expected (checked in the column table: nothing is read yet).
+ */
+function lazyColumns<T extends Types>(
+  unpacked: UnpackedColumns<Header>,
   prefix: string,
   types: T,
   length: (name: keyof T) => number,
-): Instances<T> | null {
-  const found: Record<string, Column> = {};
+): Readers<T> | null {
+  const readers: Record<string, () => Column> = {};
   for (const name of Object.keys(types)) {
-    const value = column(prefix + name);
-    if (!(value instanceof types[name]!) || value.length !== length(name)) return null;
-    found[name] = value;
+    const found = unpacked.describe(prefix + name);
+    const expected = length(name);
+    if (
+      !found ||
+      found.type !== types[name] ||
+      (expected !== ANY_LENGTH && found.length !== expected)
+    )
+      return null;
+    readers[name] = once(() => unpacked.read(prefix + name));
   }
-  return found as Instances<T>;
+  return readers as Readers<T>;
+}
+
+/** Like lazyColumns, for columns a graph may lack: each reader then gives null. */
+function optionalColumns<T extends Types>(
+  unpacked: UnpackedColumns<Header>,
+  prefix: string,
+  types: T,
+  length: (name: keyof T) => number,
+): { [K in keyof T]: () => InstanceType<T[K]> | null } | null {
+  const readers: Record<string, () => Column | null> = {};
+  for (const name of Object.keys(types)) {
+    const one = unpacked.describe(prefix + name)
+      ? lazyColumns(unpacked, prefix, { [name]: types[name]! }, () => length(name))
+      : { [name]: () => null };
+    if (!one) return null;
+    readers[name] = one[name]!;
+  }
+  return readers as { [K in keyof T]: () => InstanceType<T[K]> | null };
 }
 
 /**
- * A group of columns stored only when the graph has it (locations, trace): null when absent,
- * undefined when damaged. `sameLength` columns share the first one's length (the trace's tree
- * nodes and its function infos are two tables).
+ * A group of columns stored only when the graph has it (locations, trace), as a reader of the
+ * whole group: null when absent; undefined when damaged. `sameLength` columns share the first
+ * one's length (the trace's tree nodes and its function infos are two tables).
  */
 function optionalGroup<T extends Types>(
-  column: (name: string) => Column | undefined,
+  unpacked: UnpackedColumns<Header>,
   group: string,
   types: T,
   sameLength: readonly (keyof T & string)[],
-): Instances<T> | null | undefined {
+): (() => { [K in keyof T]: InstanceType<T[K]> } | null) | undefined {
   const names = Object.keys(types);
-  const present = names.filter((name) => column(`${group}.${name}`) !== undefined);
-  if (present.length === 0) return null;
-  const first = column(`${group}.${sameLength[0]}`);
+  const present = names.filter((name) => unpacked.describe(`${group}.${name}`) !== undefined);
+  if (present.length === 0) return () => null;
+  const first = unpacked.describe(`${group}.${sameLength[0]}`);
   const infos = names.find((name) => !sameLength.includes(name));
-  const infoLength = infos ? column(`${group}.${infos}`)?.length : undefined;
-  const found = typedColumns(column, `${group}.`, types, (name) =>
+  const infoLength = infos ? unpacked.describe(`${group}.${infos}`)?.length : undefined;
+  const readers = lazyColumns(unpacked, `${group}.`, types, (name) =>
     sameLength.includes(name as keyof T & string) ? (first?.length ?? -1) : (infoLength ?? -1),
   );
-  return found ?? undefined;
+  if (!readers) return undefined;
+  return once(() => {
+    const columns: Record<string, Column> = {};
+    for (const name of names) columns[name] = readers[name]!();
+    return columns as { [K in keyof T]: InstanceType<T[K]> };
+  });
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
 }

@@ -3,8 +3,10 @@ import {
   closeSync,
   existsSync,
   openSync,
+  renameSync,
   rmSync,
   statSync,
+  truncateSync,
   utimesSync,
   writeFileSync,
   writeSync,
@@ -14,6 +16,7 @@ import { convertFile } from "@heapmat/dumper";
 import { afterAll, describe, expect, it } from "vitest";
 import { takeSnapshot as takeSnapshotIn } from "../../test/take-snapshot.js";
 import { indexHeap } from "../graph/indexes.js";
+import { SnapshotReadError } from "../readers/source.js";
 import { indexCachePath, openIndexed } from "./cache.js";
 import { openSnapshot } from "./open.js";
 
@@ -54,6 +57,32 @@ describe("the sidecar index cache", () => {
 
     // A damaged cache is only a miss.
     writeFileSync(indexCachePath(file), "garbage");
+    expect((await openIndexed(file)).cache).toBe("written");
+  });
+
+  it("reads each column on first use from the sidecar it opened, even once it is replaced", async () => {
+    const file = takeSnapshot(`globalThis.kept = Array.from({ length: 3000 }, (_, i) => [i]);`);
+    const read = await openSnapshot(file);
+    const fresh = indexHeap(read);
+    expect((await openIndexed(file)).cache).toBe("written");
+    const sidecar = indexCachePath(file);
+
+    // Another process rewrites the sidecar (a temp file renamed over it): the graph opened
+    // before keeps reading the one it opened.
+    const before = await openIndexed(file);
+    expect(before.cache).toBe("hit");
+    writeFileSync(`${sidecar}.new`, "not a cache");
+    renameSync(`${sidecar}.new`, sidecar);
+    expect(before.graph.edgeTarget).toEqual(read.edgeTarget);
+    expect(before.indexes.retainedSize).toEqual(fresh.retainedSize);
+    expect((await openIndexed(file)).cache).toBe("written");
+
+    // A sidecar cut short under an open graph: a column past the cut names the file and offset.
+    const opened = await openIndexed(file);
+    expect(opened.cache).toBe("hit");
+    truncateSync(sidecar, 64 << 10);
+    expect(() => opened.indexes.retainedSize).toThrow(SnapshotReadError);
+    expect(() => opened.indexes.retainedSize).toThrow(/\.hmidx: at byte \d+: expected/);
     expect((await openIndexed(file)).cache).toBe("written");
   });
 

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { open, rename, stat, unlink, writeFile } from "node:fs/promises";
+import type { PackedSource } from "../cache/aligned-columns.js";
 import {
   cacheKeyMatches,
   decodeCachedSnapshot,
@@ -10,7 +12,7 @@ import {
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
-import type { ReadOptions } from "../readers/source.js";
+import { type ReadOptions, SnapshotReadError } from "../readers/source.js";
 import { openSnapshot } from "./open.js";
 
 // The sidecar index cache on disk: `<snapshot>.hmidx` next to the snapshot.
@@ -46,50 +48,89 @@ export async function snapshotCacheKey(snapshotPath: string): Promise<IndexCache
   return { size: info.size, mtimeMs: info.mtimeMs, checksum: hash.digest("hex") };
 }
 
-/** Reads the cached indexes of a snapshot into `indexHeap`, or null when absent or stale. */
+/** Reads the cached indexes of a snapshot (each on first use), or null when absent or stale. */
 export async function loadIndexCache(
   snapshotPath: string,
   graph: HeapGraph,
   key?: IndexCacheKey,
 ): Promise<HeapIndexes | null> {
-  const bytes = await readCache(snapshotPath);
-  if (!bytes) return null;
-  const precomputed = decodeIndexCache(bytes, graph, key ?? (await snapshotCacheKey(snapshotPath)));
-  return precomputed ? indexHeap(graph, precomputed) : null;
+  const sidecar = openSidecar(snapshotPath);
+  if (!sidecar) return null;
+  const indexes = decodeIndexCache(sidecar, graph, key ?? (await snapshotCacheKey(snapshotPath)));
+  if (!indexes) closeSidecar(sidecar);
+  return indexes;
 }
 
 /**
  * Re-opens a snapshot from its sidecar cache alone (graph and indexes, without reading the
- * snapshot), or null when the cache is absent, stale, damaged or holds the indexes only.
+ * snapshot), or null when the cache is absent, stale, damaged or holds the indexes only. Columns
+ * are read on first use, from the sidecar as it was opened now.
  */
 export async function loadCachedSnapshot(
   snapshotPath: string,
   key?: IndexCacheKey,
 ): Promise<{ graph: HeapGraph; indexes: HeapIndexes } | null> {
-  const bytes = await readCache(snapshotPath);
-  return (
-    bytes && cachedSnapshot(snapshotPath, bytes, key ?? (await snapshotCacheKey(snapshotPath)))
+  const sidecar = openSidecar(snapshotPath);
+  if (!sidecar) return null;
+  const cached = decodeCachedSnapshot(
+    sidecar,
+    key ?? (await snapshotCacheKey(snapshotPath)),
+    snapshotPath,
   );
+  if (!cached) closeSidecar(sidecar);
+  return cached;
 }
 
-async function readCache(snapshotPath: string): Promise<Uint8Array | null> {
+// The sidecar stays open while its graph or indexes may read a column: the file descriptor, not
+// the path, so that a sidecar replaced meanwhile (by another process's rename) cannot mix two
+// versions in one graph. It is closed once nothing can read from it any more.
+const openSidecars = new FinalizationRegistry<number>((fd) => {
   try {
-    return await readFile(indexCachePath(snapshotPath));
+    closeSync(fd);
+  } catch {}
+});
+const sidecarFds = new WeakMap<PackedSource, number>();
+// readSync reads at most 2 GiB - 1 at once.
+const MAX_READ = 1 << 30;
+
+function openSidecar(snapshotPath: string): PackedSource | null {
+  const path = indexCachePath(snapshotPath);
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
   } catch {
     return null;
   }
+  const size = fstatSync(fd).size;
+  const source: PackedSource = {
+    name: path,
+    size,
+    readInto(offset, target) {
+      for (let done = 0; done < target.byteLength; ) {
+        const length = Math.min(target.byteLength - done, MAX_READ);
+        const read = readSync(fd, target, done, length, offset + done);
+        if (read === 0)
+          throw new SnapshotReadError(
+            path,
+            offset + done,
+            `${length} more bytes of a column`,
+            true,
+          );
+        done += read;
+      }
+    },
+  };
+  sidecarFds.set(source, fd);
+  openSidecars.register(source, fd, source);
+  return source;
 }
 
-function cachedSnapshot(
-  snapshotPath: string,
-  bytes: Uint8Array,
-  key: IndexCacheKey,
-): { graph: HeapGraph; indexes: HeapIndexes } | null {
-  const cached = decodeCachedSnapshot(bytes, key);
-  if (!cached) return null;
-  // The file may have been reached by another path since the cache was written.
-  const graph = { ...cached.graph, info: { ...cached.graph.info, file: snapshotPath } };
-  return { graph, indexes: indexHeap(graph, cached.indexes) };
+function closeSidecar(source: PackedSource): void {
+  const fd = sidecarFds.get(source);
+  if (fd === undefined) return;
+  sidecarFds.delete(source);
+  openSidecars.unregister(source);
+  closeSync(fd);
 }
 
 /** Writes the indexes' cache next to the snapshot, atomically (temp file, then rename). */
@@ -127,18 +168,21 @@ export async function openIndexed(
   options: ReadOptions = {},
 ): Promise<IndexedSnapshot> {
   const key = await snapshotCacheKey(snapshotPath).catch(() => null);
-  let bytes = key ? await readCache(snapshotPath) : null;
-  if (key && bytes) {
-    const cached = cachedSnapshot(snapshotPath, bytes, key);
+  let sidecar = key && openSidecar(snapshotPath);
+  if (key && sidecar) {
+    const cached = decodeCachedSnapshot(sidecar, key, snapshotPath);
     if (cached) return { ...cached, cache: "hit" };
-    // A stale cache is not held through the snapshot's parse: it can be gigabytes.
-    if (!cacheKeyMatches(bytes, key)) bytes = null;
+    if (!cacheKeyMatches(sidecar, key)) {
+      closeSidecar(sidecar);
+      sidecar = null;
+    }
   }
   const graph = await openSnapshot(snapshotPath, options);
   if (!key) return { graph, indexes: indexHeap(graph), cache: "unwritable" };
   // A cache of the indexes alone (a .pmat's) still saves computing them.
-  const precomputed = bytes && decodeIndexCache(bytes, graph, key);
-  if (precomputed) return { graph, indexes: indexHeap(graph, precomputed), cache: "hit" };
+  const cachedIndexes = sidecar && decodeIndexCache(sidecar, graph, key);
+  if (cachedIndexes) return { graph, indexes: cachedIndexes, cache: "hit" };
+  if (sidecar) closeSidecar(sidecar);
   const indexes = indexHeap(graph);
   try {
     await saveIndexCache(snapshotPath, indexes, key);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { type PackedSource, packColumns, packedBytes, unpackColumns } from "./aligned-columns.js";
+
+const MAGIC = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/** A source that is not in memory (as the Node layer's file), counting the bytes read. */
+function fileLike(bytes: Uint8Array): PackedSource & { reads: number } {
+  const inMemory = packedBytes(bytes);
+  return {
+    name: "file.hmidx",
+    size: bytes.byteLength,
+    reads: 0,
+    readInto(offset, target) {
+      this.reads += target.byteLength;
+      inMemory.readInto(offset, target);
+    },
+  };
+}
+
+describe("aligned columns", () => {
+  const columns = {
+    ids: Float64Array.of(1, 3, 5, 70_000, 4_000_000_000),
+    sizes: Float64Array.of(16, 32, 0.5, 24, 8),
+    distance: Uint32Array.of(0, 1, 2, 300, 2),
+    zeros: new Uint32Array(1000),
+    sevens: new Float64Array(10).fill(7),
+    minusZero: Float64Array.of(-0, -0),
+    notANumber: Float64Array.of(1, Number.NaN, 1),
+    signed: Int32Array.of(-1, 5),
+    empty: new Uint32Array(0),
+  };
+
+  it("stores each column at the narrowest width its values fit, and reads it back as written", () => {
+    const packed = packColumns(MAGIC, { note: "kept" }, columns);
+    const wide = Object.values(columns).reduce((sum, c) => sum + c.byteLength, 0);
+    // ids in u32, distances in u16, the constant columns not at all.
+    expect(packed.byteLength).toBeLessThan(wide / 4);
+    for (const source of [packedBytes(packed), fileLike(packed)]) {
+      const unpacked = unpackColumns<{ note: string }>(MAGIC, source)!;
+      expect(unpacked.header.note).toBe("kept");
+      for (const [name, column] of Object.entries(columns)) {
+        expect(unpacked.describe(name)).toEqual({
+          type: column.constructor,
+          length: column.length,
+        });
+        const read = unpacked.read(name);
+        expect(read).toBeInstanceOf(column.constructor);
+        expect(read).toEqual(column);
+      }
+      expect(Object.is(unpacked.read("minusZero")[0], -0)).toBe(true);
+      expect(unpacked.describe("missing")).toBeUndefined();
+      expect(() => unpacked.read("missing")).toThrow(/no column missing/);
+    }
+  });
+
+  it("reads nothing but the header until a column is asked for, then only that column", () => {
+    const packed = packColumns(
+      MAGIC,
+      {},
+      {
+        big: Uint32Array.from({ length: 100_000 }, (_, i) => i * 100_000),
+        small: Uint8Array.of(1, 2, 3),
+      },
+    );
+    const source = fileLike(packed);
+    const unpacked = unpackColumns(MAGIC, source)!;
+    expect(source.reads).toBeLessThan(200);
+    const before = source.reads;
+    expect(unpacked.read("small")).toEqual(Uint8Array.of(1, 2, 3));
+    expect(source.reads - before).toBe(3);
+  });
+
+  it("refuses bad magic, a damaged header, or a column past the end", () => {
+    const packed = packColumns(MAGIC, {}, { a: Uint32Array.of(100_000, 200_000) });
+    expect(unpackColumns([9, 9, 9, 9, 9, 9, 9, 9], packedBytes(packed))).toBeNull();
+    expect(unpackColumns(MAGIC, packedBytes(packed.subarray(0, packed.length - 1)))).toBeNull();
+    const damaged = packed.slice();
+    damaged[8] = 0xff;
+    expect(unpackColumns(MAGIC, packedBytes(damaged))).toBeNull();
+    expect(unpackColumns(MAGIC, packedBytes(Uint8Array.of(1, 2)))).toBeNull();
+  });
+});
