@@ -4,6 +4,7 @@
 
 import type { HeapGraph, LocationColumns } from "../graph/heap-graph.js";
 import { resize, V8ColumnsBuilder } from "./heapsnapshot-columns.js";
+import { LocationsBuilder } from "./heapsnapshot-locations.js";
 import { TraceTreeScanner } from "./heapsnapshot-trace.js";
 import { IntArrayScanner } from "./json-numbers.js";
 import { StringArrayScanner } from "./json-strings.js";
@@ -17,7 +18,7 @@ import {
   type ReadOptions,
   SnapshotReadError,
 } from "./source.js";
-import { allocationTrace, edgeKindIsIndexOf, locationColumns, type V8Meta } from "./v8-columns.js";
+import { allocationTrace, edgeKindIsIndexOf, type V8Meta } from "./v8-columns.js";
 
 /** Reads a V8 heap snapshot, plain or gzip'd, into a heap graph. */
 export async function readHeapSnapshot(
@@ -84,7 +85,7 @@ class HeapSnapshotParser {
   private columns: V8ColumnsBuilder | null = null;
 
   private strings: string[] | null = null;
-  private locations: Flat | null = null;
+  private locations: LocationsBuilder | null = null;
   private traceInfos: Flat | null = null;
   private traceTree: TraceTreeScanner | null = null;
 
@@ -178,9 +179,7 @@ class HeapSnapshotParser {
         ? allocationTrace(meta, this.traceInfos.values(), this.traceTree.columns())
         : null;
     const columns = this.columns.all(this.strings.length, trace !== null, end);
-    const locations: LocationColumns | null = this.locations
-      ? locationColumns(meta, this.locations.values(), this.columns.nodeFields)
-      : null;
+    const locations: LocationColumns | null = this.locations?.finish() ?? null;
     return { info, ...kinds, ...columns, strings: this.strings, locations, trace };
   }
 
@@ -217,7 +216,7 @@ class HeapSnapshotParser {
         this.section = { kind: "edges", scanner: new IntArrayScanner(what, this.fail) };
         return;
       case "locations":
-        this.locations = new Flat();
+        this.locations = new LocationsBuilder(this.meta!, this.columns!.nodeFields);
         this.section = { kind: "locations", scanner: new IntArrayScanner(what, this.fail) };
         return;
       case "trace_function_infos":
@@ -255,12 +254,15 @@ class HeapSnapshotParser {
       case "edges":
         i = this.columns!.feed(b, i, to, section.scanner, section.kind === "edges");
         break;
+      case "locations":
+        i = this.locations!.feed(b, i, to, section.scanner);
+        break;
       default: {
         const scanner = section.scanner;
         for (;;) {
           const k = scanner.scan(b, i, to, this.batch);
           i = scanner.pos;
-          if (k > 0) this.take(section.kind, k);
+          if (k > 0) this.traceInfos!.push(this.batch, k);
           if (scanner.done || i === to) break;
         }
       }
@@ -271,10 +273,6 @@ class HeapSnapshotParser {
       this.state = Top.next;
     }
     return i;
-  }
-
-  private take(kind: "locations" | "traceInfos", k: number): void {
-    (kind === "locations" ? this.locations! : this.traceInfos!).push(this.batch, k);
   }
 
   private readHeader(value: unknown, at: number): void {
@@ -301,7 +299,7 @@ class HeapSnapshotParser {
   }
 }
 
-/** A growable flat array of numbers (locations, trace function infos). */
+/** A growable flat array of numbers (trace function infos). */
 class Flat {
   private data = new Float64Array(1024);
   private length = 0;
