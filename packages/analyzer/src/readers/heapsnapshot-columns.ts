@@ -2,7 +2,7 @@
 // typed columns: allocated once from the header's counts, filled by tight loops over the bytes.
 
 import type { HeapGraph } from "../graph/heap-graph.js";
-import { field, fieldEnd, type IntArrayScanner } from "./json-numbers.js";
+import type { IntArrayScanner } from "./json-numbers.js";
 import type { JsonFail } from "./json-value.js";
 import { edgeKindIsIndexOf, type V8Meta } from "./v8-columns.js";
 
@@ -248,27 +248,74 @@ export class V8ColumnsBuilder {
     let edgeTotal = this.edgeTotal;
     let maxName = this.maxNodeName;
     let i = from;
-    while (n < nodeCapacity) {
-      const type = field(b, i, to);
-      if (type < 0 || type >= nodeKindCount) break;
-      const name = field(b, fieldEnd, to);
-      if (name < 0) break;
-      const id = field(b, fieldEnd, to);
-      if (id < 0) break;
-      const selfSize = field(b, fieldEnd, to);
-      if (selfSize < 0) break;
-      const edges = field(b, fieldEnd, to);
-      if (edges < 0) break;
+    // As in edgeRecordsLoop: numbers parsed in place, `i` moves only past a whole node.
+    while (n < nodeCapacity && i < to) {
+      let j = i;
+      let d = 0;
+      let type = b[j]! - 48;
+      if (type >>> 0 > 9) break;
+      for (j++; j < to; j++) {
+        d = b[j]! - 48;
+        if (d >>> 0 > 9) break;
+        type = type * 10 + d;
+      }
+      if (j + 1 >= to || b[j] !== 0x2c) break;
+      let name = b[++j]! - 48;
+      if (name >>> 0 > 9) break;
+      for (j++; j < to; j++) {
+        d = b[j]! - 48;
+        if (d >>> 0 > 9) break;
+        name = name * 10 + d;
+      }
+      if (j + 1 >= to || b[j] !== 0x2c) break;
+      let id = b[++j]! - 48;
+      if (id >>> 0 > 9) break;
+      for (j++; j < to; j++) {
+        d = b[j]! - 48;
+        if (d >>> 0 > 9) break;
+        id = id * 10 + d;
+      }
+      if (j + 1 >= to || b[j] !== 0x2c) break;
+      let selfSize = b[++j]! - 48;
+      if (selfSize >>> 0 > 9) break;
+      for (j++; j < to; j++) {
+        d = b[j]! - 48;
+        if (d >>> 0 > 9) break;
+        selfSize = selfSize * 10 + d;
+      }
+      if (j + 1 >= to || b[j] !== 0x2c) break;
+      let edges = b[++j]! - 48;
+      if (edges >>> 0 > 9) break;
+      for (j++; j < to; j++) {
+        d = b[j]! - 48;
+        if (d >>> 0 > 9) break;
+        edges = edges * 10 + d;
+      }
       let trace = 0;
       let detached = 0;
       if (F > 5) {
-        trace = field(b, fieldEnd, to);
-        if (trace < 0) break;
+        if (j + 1 >= to || b[j] !== 0x2c) break;
+        trace = b[++j]! - 48;
+        if (trace >>> 0 > 9) break;
+        for (j++; j < to; j++) {
+          d = b[j]! - 48;
+          if (d >>> 0 > 9) break;
+          trace = trace * 10 + d;
+        }
         if (F > 6) {
-          detached = field(b, fieldEnd, to);
-          if (detached < 0) break;
+          if (j + 1 >= to || b[j] !== 0x2c) break;
+          detached = b[++j]! - 48;
+          if (detached >>> 0 > 9) break;
+          for (j++; j < to; j++) {
+            d = b[j]! - 48;
+            if (d >>> 0 > 9) break;
+            detached = detached * 10 + d;
+          }
         }
       }
+      // V8 ends each node with a newline before the comma.
+      if (j < to && b[j] === 0x0a) j++;
+      if (j >= to || b[j] !== 0x2c || type >= nodeKindCount) break;
       nodeKind[n] = type;
       nodeName[n] = name;
       if (name > maxName) maxName = name;
@@ -279,7 +326,7 @@ export class V8ColumnsBuilder {
       if (nodeTraceId) nodeTraceId[n] = trace;
       if (nodeDetachedness) nodeDetachedness[n] = detached;
       n++;
-      i = fieldEnd;
+      i = j + 1;
     }
     this.nodeCount = n;
     this.edgeTotal = edgeTotal;
