@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ByteBuffer } from "./columns.js";
 import {
   decodeColumn,
+  decodeColumnInto,
   decodeColumnValues,
   type EdgeContext,
   indexKinds,
@@ -81,6 +82,40 @@ describe("decodeColumnValues", () => {
       expect([...values]).toEqual(rows.map((row) => row[f]));
       expect([...values]).toEqual(rows.map((_, r) => table[r * 3 + f]));
     }
+  });
+
+  it("decodes straight into any typed array at an offset, as `set` would store the values", () => {
+    const edgeRows = {
+      owner: Uint32Array.from(owner),
+      type: Uint8Array.from(rows, (row) => row[0]!),
+      name: Uint32Array.from(rows, (row) => row[1]!),
+      indexKind,
+    };
+    for (const [f, encoding] of [
+      [0, Encoding.Bytes],
+      [1, Encoding.Delta],
+      [2, Encoding.Varint],
+      [2, Encoding.SlotDelta],
+    ] as const) {
+      const column = encode(f, encoding, encoding === Encoding.SlotDelta ? context : null);
+      for (const make of [
+        (n: number) => new Uint8Array(n),
+        (n: number) => new Uint32Array(n),
+        (n: number) => new Float64Array(n),
+      ]) {
+        const out = make(rows.length + 5);
+        decodeColumnInto(column, rows.length, out, 5, edgeRows);
+        const expected = make(rows.length + 5);
+        expected.set(
+          rows.map((row) => row[f]!),
+          5,
+        );
+        expect([...out], `${f} ${encoding} ${out.constructor.name}`).toEqual([...expected]);
+      }
+    }
+    expect(() =>
+      decodeColumnInto(encode(1, Encoding.Varint, null), rows.length, new Uint32Array(20), 8, null),
+    ).toThrow(/do not fit/);
   });
 
   it("refuses slot deltas outside edges, a short column and too many rows", () => {

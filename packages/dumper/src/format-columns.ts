@@ -169,6 +169,9 @@ export interface EdgeRows {
   indexKind: Uint8Array;
 }
 
+/** A typed array a column decodes straight into (values past its range wrap as in `set`). */
+export type ColumnTarget = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+
 /**
  * Decodes one column of `count` rows into `out[0..count-1]`, one value per row: the same values
  * as decodeColumn, without the row-major table, so a reader can copy them straight into its own
@@ -180,84 +183,131 @@ export function decodeColumnValues(
   out: Float64Array,
   edges: EdgeRows | null,
 ): void {
+  decodeColumnInto(column, count, out, 0, edges);
+}
+
+/**
+ * Decodes one column of `count` rows straight into `out[start..start+count-1]`, whatever the
+ * typed array (no intermediate array, no copy): decodeColumnValues' values, stored as `out`'s
+ * element type stores them. For SlotDelta, `edges` describes the block's rows 0..count-1.
+ */
+export function decodeColumnInto(
+  column: RawColumn,
+  count: number,
+  out: ColumnTarget,
+  start: number,
+  edges: EdgeRows | null,
+): void {
   const [name, encoding, data] = column;
-  if (count > out.length) throw new RangeError(`column ${name}: ${count} rows do not fit`);
-  let at: number;
+  if (start + count > out.length) throw new RangeError(`column ${name}: ${count} rows do not fit`);
   if (encoding === Encoding.Bytes) {
     if (data.length < count) throw new RangeError(`column ${name} ends early`);
-    for (let r = 0; r < count; r++) out[r] = data[r]!;
+    if (out instanceof Uint8Array) out.set(data.subarray(0, count), start);
+    else for (let r = 0; r < count; r++) out[start + r] = data[r]!;
     return;
   }
+  let at: number;
   if (encoding === Encoding.SlotDelta) {
     if (!edges) throw new RangeError(`column ${name}: slot deltas outside an edge block`);
-    at = decodeSlotDeltas(data, count, out, edges);
-  } else {
-    const delta = encoding === Encoding.Delta;
-    let previous = 0;
-    at = 0;
-    for (let r = 0; r < count; r++) {
-      // Inline LEB128 decode; exact up to 2^53.
-      let b = data[at++]!;
-      let v = b & 0x7f;
-      let scale = 0x80;
-      while (b & 0x80) {
-        b = data[at++]!;
-        v += (b & 0x7f) * scale;
-        scale *= 0x80;
-      }
-      if (delta) v = previous += unzigzag(v);
-      out[r] = v;
-    }
-  }
+    at = decodeSlotDeltas(data, count, out, start, edges);
+  } else if (encoding === Encoding.Delta) at = decodeDeltas(data, count, out, start);
+  else at = decodeVarints(data, count, out, start);
   if (at > data.length) throw new RangeError(`column ${name} ends early`);
 }
 
-/** SlotDelta over separate columns (see SlotPredictor for the rule). Returns the bytes read. */
-function decodeSlotDeltas(data: Uint8Array, count: number, out: Float64Array, edges: EdgeRows) {
-  const { owner, type, name, indexKind } = edges;
-  // (type, name) -> last target and its owner, in an open-addressing table on typed arrays.
-  const slots = slotTable(count);
-  const { types, names, targets, owners, stamp, generation } = slots;
-  const mask = stamp.length - 1;
-  let at = 0;
-  let previous = 0;
-  for (let r = 0; r < count; r++) {
-    let b = data[at++]!;
-    let z = b & 0x7f;
-    let scale = 0x80;
-    while (b & 0x80) {
+// The decoding loops read LEB128 through readLeb128, which TurboFan inlines: up to four bytes
+// (28 bits, most values) in integer arithmetic, longer ones in floating point (exact to 2^53).
+// Reading past the end reads zeros; the caller then sees more bytes read than there are.
+
+/** Where the last readLeb128 stopped. */
+let next = 0;
+
+function readLeb128(data: Uint8Array, at: number): number {
+  let b = data[at++]!;
+  let z = b & 0x7f;
+  if (b > 0x7f) {
+    b = data[at++]!;
+    z |= (b & 0x7f) << 7;
+    if (b > 0x7f) {
       b = data[at++]!;
-      z += (b & 0x7f) * scale;
-      scale *= 0x80;
+      z |= (b & 0x7f) << 14;
+      if (b > 0x7f) {
+        b = data[at++]!;
+        z |= (b & 0x7f) << 21;
+        for (let scale = 0x10000000; b > 0x7f; scale *= 0x80) {
+          b = data[at++]!;
+          z += (b & 0x7f) * scale;
+        }
+      }
     }
+  }
+  next = at;
+  return z;
+}
+
+/** The zigzag-decoded difference. */
+function signed(z: number): number {
+  return z < 0x10000000 ? (z >>> 1) ^ -(z & 1) : unzigzag(z);
+}
+
+function decodeVarints(data: Uint8Array, count: number, out: ColumnTarget, start: number) {
+  next = 0;
+  for (let r = 0; r < count; r++) out[start + r] = readLeb128(data, next);
+  return next;
+}
+
+function decodeDeltas(data: Uint8Array, count: number, out: ColumnTarget, start: number) {
+  next = 0;
+  let previous = 0;
+  for (let r = 0; r < count; r++) out[start + r] = previous += signed(readLeb128(data, next));
+  return next;
+}
+
+/** SlotDelta over separate columns (see SlotPredictor for the rule). Returns the bytes read. */
+function decodeSlotDeltas(
+  data: Uint8Array,
+  count: number,
+  out: ColumnTarget,
+  start: number,
+  edges: EdgeRows,
+) {
+  const { owner, type, name, indexKind } = edges;
+  // (type, name) -> last target and its owner, in an open-addressing table on typed arrays:
+  // four numbers per slot side by side, so that a probe touches one cache line.
+  const { slots, stamp, generation } = slotTable(count);
+  const mask = stamp.length - 1;
+  next = 0;
+  let previous = 0;
+  let previousOwner = -1;
+  for (let r = 0; r < count; r++) {
+    const d = signed(readLeb128(data, next));
     const t = type[r]!;
     const own = owner[r]!;
     let v: number;
-    if (indexKind[t] === 1 && r > 0 && owner[r - 1] === own) v = previous + unzigzag(z);
+    if (indexKind[t] === 1 && previousOwner === own) v = previous + d;
     else {
       const key = name[r]!;
-      let h = Math.imul(key | 0, 0x9e3779b1) ^ Math.imul(t | 0, 0x85ebca77);
-      h = (h ^ (h >>> 15)) & mask;
-      while (stamp[h] === generation && !(types[h] === t && names[h] === key)) h = (h + 1) & mask;
-      const found = stamp[h] === generation;
-      v = (found ? targets[h]! + (own - owners[h]!) : own) + unzigzag(z);
+      let h = slotHash(t, key) & mask;
+      while (stamp[h] === generation && !(slots[h * 4] === t && slots[h * 4 + 1] === key))
+        h = (h + 1) & mask;
+      const s = h * 4;
+      v = (stamp[h] === generation ? slots[s + 2]! + (own - slots[s + 3]!) : own) + d;
       stamp[h] = generation;
-      types[h] = t;
-      names[h] = key;
-      targets[h] = v;
-      owners[h] = own;
+      slots[s] = t;
+      slots[s + 1] = key;
+      slots[s + 2] = v;
+      slots[s + 3] = own;
     }
-    out[r] = v;
+    out[start + r] = v;
     previous = v;
+    previousOwner = own;
   }
-  return at;
+  return next;
 }
 
 interface SlotTable {
-  types: Float64Array;
-  names: Float64Array;
-  targets: Float64Array;
-  owners: Float64Array;
+  /** Per slot: type, name, last target, its owner. */
+  slots: Float64Array;
   /** A slot is in use when its stamp is the current generation: no clearing between blocks. */
   stamp: Uint32Array;
   generation: number;
@@ -265,16 +315,18 @@ interface SlotTable {
 
 let reusedSlots: SlotTable | null = null;
 
+function slotHash(type: number, name: number): number {
+  const h = Math.imul(name | 0, 0x9e3779b1) ^ Math.imul(type | 0, 0x85ebca77);
+  return h ^ (h >>> 15);
+}
+
 /** A table with room for `count` keys at most half full, reused from block to block. */
 function slotTable(count: number): SlotTable {
   let capacity = 1024;
   while (capacity < count * 2) capacity *= 2;
   if (!reusedSlots || reusedSlots.stamp.length < capacity || reusedSlots.generation >= 0xfffffffe)
     reusedSlots = {
-      types: new Float64Array(capacity),
-      names: new Float64Array(capacity),
-      targets: new Float64Array(capacity),
-      owners: new Float64Array(capacity),
+      slots: new Float64Array(capacity * 4),
       stamp: new Uint32Array(capacity),
       generation: 0,
     };

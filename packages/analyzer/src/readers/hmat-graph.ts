@@ -1,7 +1,8 @@
 // Builds the heap graph straight from .hmat column blocks: each column is decoded once into the
 // graph's own typed arrays (node indexes, not V8's flat offsets), with no V8-layout table between.
 import {
-  decodeColumnValues,
+  type ColumnTarget,
+  decodeColumnInto,
   type EdgeRows,
   Encoding,
   indexKinds,
@@ -37,8 +38,6 @@ export interface HmatParts {
   salvage?: boolean;
 }
 
-type Target = Uint8Array | Uint32Array | Float64Array;
-
 /** The graph of a .hmat file's parts. Throws on a column that does not decode. */
 export function graphFromHmat(parts: HmatParts): HeapGraph {
   const { meta } = parts;
@@ -51,7 +50,7 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
   const edgeCounts = new Float64Array(nodeCount);
   const nodeTraceId = nodeFields.includes("trace_node_id") ? new Uint32Array(nodeCount) : null;
   const nodeDetachedness = nodeFields.includes("detachedness") ? new Uint8Array(nodeCount) : null;
-  const nodeTargets: Record<string, Target | null> = {
+  const nodeTargets: Record<string, ColumnTarget | null> = {
     type: nodeKind,
     name: nodeName,
     id: nodeId,
@@ -60,13 +59,17 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
     trace_node_id: nodeTraceId,
     detachedness: nodeDetachedness,
   };
-  const scratch = new Float64Array(
-    Math.max(0, ...parts.nodes.map((b) => b.count), ...parts.edges.map((b) => b.count)),
-  );
-  decodeBlocks(parts.file, parts.nodes, nodeFields, nodeTargets, scratch, null);
+  decodeBlocks(parts.file, parts.nodes, nodeFields, nodeTargets, null);
 
+  // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
   const edgeRows = parts.idsOnly ? 0 : parts.edges.reduce((n, b) => n + b.count, 0);
-  const owners = edgeOwners(edgeCounts, edgeRows);
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  let left = edgeRows;
+  for (let i = 0; i < nodeCount; i++) {
+    const take = Math.max(0, Math.min(edgeCounts[i]!, left));
+    firstEdge[i + 1] = firstEdge[i]! + take;
+    left -= take;
+  }
   const edgeKind = new Uint8Array(edgeRows);
   const edgeName = new Uint32Array(edgeRows);
   const edgeTarget = new Uint32Array(edgeRows);
@@ -76,18 +79,8 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
       parts.edges,
       meta.edge_fields,
       { type: edgeKind, name_or_index: edgeName, to_node: edgeTarget },
-      scratch,
-      { owners, kinds: edgeKind, names: edgeName, indexKind: indexKinds(meta.edge_types[0]) },
+      { firstEdge, kinds: edgeKind, names: edgeName, indexKind: indexKinds(meta.edge_types[0]) },
     );
-
-  // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
-  const firstEdge = new Uint32Array(nodeCount + 1);
-  let left = edgeRows;
-  for (let i = 0; i < nodeCount; i++) {
-    const take = Math.max(0, Math.min(edgeCounts[i]!, left));
-    firstEdge[i + 1] = firstEdge[i]! + take;
-    left -= take;
-  }
 
   const strings = parts.strings;
   // A salvaged file may lack strings that names refer to.
@@ -123,7 +116,7 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
     edgeName,
     edgeTarget,
     rootIndex: 0,
-    locations: parts.locations ? locations(parts.file, meta, parts.locations, scratch) : null,
+    locations: parts.locations ? locations(parts.file, meta, parts.locations) : null,
     trace:
       tables.trace_function_infos && parts.traceTree
         ? trace(meta, tables.trace_function_infos, parts.traceTree)
@@ -132,12 +125,7 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
 }
 
 /** V8's locations, decoded straight into columns (object_index is stored as a node index). */
-function locations(
-  file: string,
-  meta: V8Meta,
-  blocks: Block[],
-  scratch: Float64Array,
-): LocationColumns | null {
+function locations(file: string, meta: V8Meta, blocks: Block[]): LocationColumns | null {
   if (!meta.location_fields) return null;
   const count = blocks.reduce((n, b) => n + b.count, 0);
   const columns: LocationColumns = {
@@ -148,13 +136,8 @@ function locations(
   };
   const { node, scriptId, line, column } = columns;
   const targets = { object_index: node, script_id: scriptId, line, column };
-  const rows = Math.max(0, ...blocks.map((b) => b.count));
-  decodeBlocks(file, blocks, meta.location_fields, targets, grow(scratch, rows), null);
+  decodeBlocks(file, blocks, meta.location_fields, targets, null);
   return columns;
-}
-
-function grow(scratch: Float64Array, rows: number): Float64Array {
-  return scratch.length >= rows ? scratch : new Float64Array(rows);
 }
 
 function trace(meta: V8Meta, infos: Float64Array, tree: unknown[]): AllocationTrace {
@@ -162,25 +145,26 @@ function trace(meta: V8Meta, infos: Float64Array, tree: unknown[]): AllocationTr
 }
 
 interface EdgeContext {
-  owners: Uint32Array;
+  /** Each node's first edge row, and the end of the last one's (edges beyond are ownerless). */
+  firstEdge: Uint32Array;
   kinds: Uint8Array;
   names: Uint32Array;
   indexKind: Uint8Array;
 }
 
-/** Decodes every block's known columns into their targets, rows laid end to end. */
+/** Decodes every block's known columns straight into their targets, rows laid end to end. */
 function decodeBlocks(
   file: string,
   blocks: Block[],
   fields: readonly string[],
-  targets: Record<string, Target | null>,
-  scratch: Float64Array,
+  targets: Record<string, ColumnTarget | null>,
   edges: EdgeContext | null,
 ): void {
+  const owners = edges && new Uint32Array(Math.max(0, ...blocks.map((b) => b.count)));
   let start = 0;
   for (const block of blocks) {
     const rows: EdgeRows | null = edges && {
-      owner: edges.owners.subarray(start, start + block.count),
+      owner: blockOwners(edges.firstEdge, start, owners!.subarray(0, block.count)),
       type: edges.kinds.subarray(start, start + block.count),
       name: edges.names.subarray(start, start + block.count),
       indexKind: edges.indexKind,
@@ -193,7 +177,7 @@ function decodeBlocks(
       const target = fields.includes(column[0]) ? targets[column[0]] : null;
       if (!target) continue;
       try {
-        decodeColumnValues(column, block.count, scratch, rows);
+        decodeColumnInto(column, block.count, target, start, rows);
       } catch (error) {
         const reason = error instanceof Error ? ` (${error.message})` : "";
         throw new SnapshotReadError(
@@ -202,19 +186,31 @@ function decodeBlocks(
           `a well-formed column "${column[0]}"${reason}`,
         );
       }
-      target.set(scratch.subarray(0, block.count), start);
     }
     start += block.count;
   }
 }
 
-/** Each edge row's owning node, for the rows present (edge counts beyond them are ignored). */
-function edgeOwners(edgeCounts: Float64Array, rows: number): Uint32Array {
-  let total = 0;
-  for (let i = 0; i < edgeCounts.length; i++) total += edgeCounts[i]!;
-  const owners = new Uint32Array(Math.min(total, rows));
-  let e = 0;
-  for (let n = 0; n < edgeCounts.length && e < owners.length; n++)
-    for (let k = edgeCounts[n]!; k > 0 && e < owners.length; k--) owners[e++] = n;
-  return owners;
+/**
+ * Fills `out` with the owning node of edge rows start.., found from the nodes' first edges (rows
+ * past the last node's edges get the last node: the graph check rejects such a file anyway).
+ */
+function blockOwners(firstEdge: Uint32Array, start: number, out: Uint32Array): Uint32Array {
+  const last = firstEdge.length - 2;
+  if (last < 0) return out.fill(0);
+  // The last node whose edges start at or before `start`.
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (firstEdge[mid]! <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  let node = lo;
+  let end = firstEdge[node + 1]!;
+  for (let r = 0; r < out.length; r++) {
+    while (start + r >= end && node < last) end = firstEdge[++node + 1]!;
+    out[r] = node;
+  }
+  return out;
 }
