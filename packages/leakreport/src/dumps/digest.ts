@@ -1,6 +1,6 @@
 import { type DumpInfo, type HeapGraph, lifelongKinds } from "@heapmat/analyzer";
 import { objectKey } from "../candidates.js";
-import { populationKey } from "../heap/classes.js";
+import { isStringKind, populationKey } from "../heap/classes.js";
 
 /** What leak finding keeps of a dump once its graph is dropped. */
 export interface DumpDigest {
@@ -77,12 +77,15 @@ export function digest(
 function population(graph: HeapGraph): DumpDigest["population"] {
   const { nodeCount, nodeName, nodeKind, strings, nodeSelfSize } = graph;
   if (strings.length === 0 || nodeName.length < nodeCount) return null;
-  // Count by (kind, name index) first: cheap, no string work per node.
+  // Count by (kind, name index) first: cheap, no string work per node. A string's name is its
+  // text, and every string counts as "string": one slot per string kind, not one per text.
   const kindCount = graph.nodeKinds.length;
+  const named = Uint8Array.from(graph.nodeKinds, (kind) => (isStringKind(kind) ? 0 : 1));
   const counts = new Map<number, { count: number; bytes: number }>();
   const haveSizes = nodeSelfSize.length >= nodeCount;
   for (let i = 0; i < nodeCount; i++) {
-    const slot = nodeName[i]! * kindCount + nodeKind[i]!;
+    const kind = nodeKind[i]!;
+    const slot = named[kind]! * nodeName[i]! * kindCount + kind;
     let entry = counts.get(slot);
     if (!entry) {
       entry = { count: 0, bytes: 0 };
