@@ -4,7 +4,7 @@
 
 import type { LocationColumns } from "../graph/heap-graph.js";
 import { resize, startsWith } from "./heapsnapshot-columns.js";
-import { field, fieldEnd, type IntArrayScanner } from "./json-numbers.js";
+import type { IntArrayScanner } from "./json-numbers.js";
 import { isSpace } from "./json-value.js";
 import type { V8Meta } from "./v8-columns.js";
 
@@ -72,21 +72,49 @@ export class LocationsBuilder {
       if (n === this.capacity) this.grow();
       const [nodes, scripts, lines, columns] = this.columns;
       const capacity = this.capacity;
-      while (n < capacity) {
-        const node = field(b, i, to);
-        if (node < 0) break;
-        const script = field(b, fieldEnd, to);
-        if (script < 0) break;
-        const line = field(b, fieldEnd, to);
-        if (line < 0) break;
-        const column = field(b, fieldEnd, to);
-        if (column < 0) break;
+      // As for nodes and edges: numbers parsed in place, `i` moves only past a whole entry.
+      while (n < capacity && i < to) {
+        let j = i;
+        let d = 0;
+        let node = b[j]! - 48;
+        if (node >>> 0 > 9) break;
+        for (j++; j < to; j++) {
+          d = b[j]! - 48;
+          if (d >>> 0 > 9) break;
+          node = node * 10 + d;
+        }
+        if (j + 1 >= to || b[j] !== 0x2c) break;
+        let script = b[++j]! - 48;
+        if (script >>> 0 > 9) break;
+        for (j++; j < to; j++) {
+          d = b[j]! - 48;
+          if (d >>> 0 > 9) break;
+          script = script * 10 + d;
+        }
+        if (j + 1 >= to || b[j] !== 0x2c) break;
+        let line = b[++j]! - 48;
+        if (line >>> 0 > 9) break;
+        for (j++; j < to; j++) {
+          d = b[j]! - 48;
+          if (d >>> 0 > 9) break;
+          line = line * 10 + d;
+        }
+        if (j + 1 >= to || b[j] !== 0x2c) break;
+        let column = b[++j]! - 48;
+        if (column >>> 0 > 9) break;
+        for (j++; j < to; j++) {
+          d = b[j]! - 48;
+          if (d >>> 0 > 9) break;
+          column = column * 10 + d;
+        }
+        if (j < to && b[j] === 0x0a) j++;
+        if (j >= to || b[j] !== 0x2c) break;
         nodes[n] = node / NF;
         scripts[n] = script;
         lines[n] = line;
         columns[n] = column;
         n++;
-        i = fieldEnd;
+        i = j + 1;
       }
       if (n < capacity) break;
     }

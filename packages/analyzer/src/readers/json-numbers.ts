@@ -104,26 +104,3 @@ export class IntArrayScanner {
     return k;
   }
 }
-
-/** Where the last `field` call stopped: just past the comma after its number. */
-export let fieldEnd = 0;
-
-/**
- * A non-negative integer at b[i] and the comma after it (a newline may come between, as V8
- * writes at each record's end); -1 when the bytes there are anything else or reach `to`.
- */
-export function field(b: Uint8Array, i: number, to: number): number {
-  if (i >= to) return -1;
-  let d = b[i]! - 48;
-  if (d >>> 0 > 9) return -1;
-  let v = d;
-  for (i++; i < to; i++) {
-    d = b[i]! - 48;
-    if (d >>> 0 > 9) break;
-    v = v * 10 + d;
-  }
-  if (i < to && b[i] === 0x0a) i++;
-  if (i >= to || b[i] !== 0x2c) return -1;
-  fieldEnd = i + 1;
-  return v;
-}
