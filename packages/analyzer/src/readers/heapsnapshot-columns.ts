@@ -2,6 +2,7 @@
 // typed columns: allocated once from the header's counts, filled by tight loops over the bytes.
 
 import type { HeapGraph } from "../graph/heap-graph.js";
+import { sharedArray } from "../graph/shared-memory.js";
 import type { IntArrayScanner } from "./json-numbers.js";
 import type { JsonFail } from "./json-value.js";
 import { edgeKindIsIndexOf, type V8Meta } from "./v8-columns.js";
@@ -666,16 +667,17 @@ function grown(need: number, capacity: number, headerCount: number): number {
 
 type Column = Uint8Array | Uint32Array | Float64Array;
 
+/** A copy `length` long, on shared memory so that index building can hand it to a thread. */
 export function resize<T extends Column>(array: T, length: number): T {
   if (array.length === length) return array;
-  const out = new (array.constructor as new (n: number) => T)(length);
+  const out = sharedArray(array.constructor as Parameters<typeof sharedArray<T>>[0], length);
   out.set(array.length <= length ? array : (array.subarray(0, length) as T));
   return out;
 }
 
 /** Exactly `length` long: the same array when it already is (the usual case: counts from the header). */
 function trim<T extends Column>(array: T, length: number): T {
-  return array.length === length ? array : (array.slice(0, length) as T);
+  return resize(array, length);
 }
 
 /** V8's field orders, which the whole-record loops expect; older Nodes lack the last node fields. */
