@@ -10,9 +10,9 @@ function fileLike(bytes: Uint8Array): PackedSource & { reads: number } {
     name: "file.hmidx",
     size: bytes.byteLength,
     reads: 0,
-    readInto(offset, target) {
-      this.reads += target.byteLength;
-      inMemory.readInto(offset, target);
+    bytes(offset, length) {
+      this.reads += length;
+      return inMemory.bytes(offset, length).slice();
     },
   };
 }

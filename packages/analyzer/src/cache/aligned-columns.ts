@@ -8,8 +8,8 @@ import { Packr } from "msgpackr";
 // The header carries the caller's own fields plus `columns`: where each array lies, its type, and
 // the narrower type it is stored as when every value fits (node ids and sizes in u32, distances in
 // u8 or u16), or a fill value when all are equal (nothing stored). Reading is per column, on
-// request: from bytes in memory an aligned column of its own type is a view, not a copy; from a
-// file it is read into an array of its own, and narrow ones widened on the way.
+// request: a column stored at its own width is a view on the source's bytes, a narrow one is
+// widened into an array of its own. The source may be a file loaded on demand (and ahead).
 
 export type Column = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
@@ -33,27 +33,28 @@ interface ColumnEntry {
   length: number;
 }
 
-/** The packed bytes, read at any offset: bytes in memory, or a file read on demand. */
+/** The packed bytes: in memory, or a file loaded on demand (the Node layer's sidecar). */
 export interface PackedSource {
   /** Shown in errors: usually the file's path. */
   readonly name: string;
   readonly size: number;
-  /** Fills `target` with the bytes from `offset` on; throws when the source has fewer. */
-  readInto(offset: number, target: Uint8Array): void;
-  /** The bytes themselves, when in memory (columns are then views on them). */
-  readonly bytes?: Uint8Array;
+  /** The bytes at [offset, offset + length), as a view that stays valid; throws when past the end. */
+  bytes(offset: number, length: number): Uint8Array;
+  /** Where the columns lie, most wanted first: a source may load them ahead of use. */
+  prefetch?(ranges: readonly ByteRange[]): void;
 }
+
+export type ByteRange = readonly [offset: number, length: number];
 
 /** A PackedSource over bytes in memory. */
 export function packedBytes(bytes: Uint8Array, name = "cache"): PackedSource {
   return {
     name,
     size: bytes.byteLength,
-    bytes,
-    readInto(offset, target) {
-      if (offset + target.byteLength > bytes.byteLength)
-        throw new RangeError(`${name}: ${target.byteLength} bytes at ${offset} are past its end`);
-      target.set(bytes.subarray(offset, offset + target.byteLength));
+    bytes(offset, length) {
+      if (offset < 0 || offset + length > bytes.byteLength)
+        throw new RangeError(`${name}: ${length} bytes at ${offset} are past its end`);
+      return bytes.subarray(offset, offset + length);
     },
   };
 }
@@ -125,8 +126,10 @@ export interface UnpackedColumns<H> {
   header: H;
   /** The named column's type and length, known without reading it; undefined when absent. */
   describe(name: string): { type: ColumnType; length: number } | undefined;
-  /** Reads the named column (a view on the bytes when they are in memory and aligned). */
+  /** Reads the named column: a view on the source's bytes when stored at its own width. */
   read(name: string): Column;
+  /** Tells the source to load columns ahead: `first` in that order, then the others if `all`. */
+  prefetch(first: readonly string[], all: boolean): void;
 }
 
 /**
@@ -139,16 +142,13 @@ export function unpackColumns<H>(
 ): UnpackedColumns<H> | null {
   const fixed = magic.length + 4;
   if (source.size < fixed) return null;
-  const start = new Uint8Array(fixed);
-  source.readInto(0, start);
+  const start = source.bytes(0, fixed).slice();
   if (magic.some((b, i) => start[i] !== b)) return null;
   const headLength = new DataView(start.buffer).getUint32(magic.length, true);
   if (fixed + headLength > source.size) return null;
   let header: (H & { columns?: unknown }) | null;
   try {
-    const head = new Uint8Array(headLength);
-    source.readInto(fixed, head);
-    header = packr.unpack(head);
+    header = packr.unpack(source.bytes(fixed, headLength).slice());
   } catch {
     return null;
   }
@@ -159,6 +159,10 @@ export function unpackColumns<H>(
     if (!validEntry(entry, dataStart, source.size)) return null;
     entries.set(entry.name, entry);
   }
+  const range = (entry: ColumnEntry): ByteRange => [
+    dataStart + entry.offset,
+    entry.stored === "fill" ? 0 : entry.length * storedType(entry).BYTES_PER_ELEMENT,
+  ];
   return {
     header,
     describe(name) {
@@ -168,9 +172,18 @@ export function unpackColumns<H>(
     read(name) {
       const entry = entries.get(name);
       if (!entry) throw new RangeError(`${source.name}: no column ${name}`);
-      return readColumn(source, dataStart + entry.offset, entry);
+      return readColumn(source, range(entry), entry);
+    },
+    prefetch(first, all) {
+      const wanted = first.flatMap((name) => entries.get(name) ?? []);
+      const rest = all ? [...entries.values()].filter((entry) => !wanted.includes(entry)) : [];
+      source.prefetch?.([...wanted, ...rest].map(range).filter(([, length]) => length > 0));
     },
   };
+}
+
+function storedType(entry: ColumnEntry): ColumnType {
+  return TYPES[entry.stored === "fill" || !entry.stored ? entry.type : entry.stored];
 }
 
 function validEntry(entry: ColumnEntry, dataStart: number, size: number): boolean {
@@ -183,39 +196,26 @@ function validEntry(entry: ColumnEntry, dataStart: number, size: number): boolea
   return dataStart + entry.offset + entry.length * stored.BYTES_PER_ELEMENT <= size;
 }
 
-// Narrow columns read from a file are widened through a small buffer, so that only the wide
-// array is fresh memory: filling fresh pages, not copying bytes, is what reading costs.
-const WIDEN_CHUNK = 1 << 20;
-
-function readColumn(source: PackedSource, from: number, entry: ColumnEntry): Column {
+function readColumn(
+  source: PackedSource,
+  [from, byteLength]: ByteRange,
+  entry: ColumnEntry,
+): Column {
   const Type = TYPES[entry.type];
   const { length } = entry;
   if (entry.stored === "fill") {
     const column = new Type(length);
     return entry.fill === 0 ? column : column.fill(entry.fill!);
   }
-  const Stored = TYPES[entry.stored ?? entry.type];
-  const bytes = source.bytes;
-  if (bytes) {
-    const start = bytes.byteOffset + from;
-    const stored =
-      start % Stored.BYTES_PER_ELEMENT === 0
-        ? new Stored(bytes.buffer as ArrayBuffer, start, length)
-        : new Stored(bytes.slice(from, from + length * Stored.BYTES_PER_ELEMENT).buffer);
-    return Stored === Type ? stored : (Type.from(stored) as Column);
-  }
+  const Stored = storedType(entry);
+  const bytes = source.bytes(from, byteLength);
+  const stored =
+    bytes.byteOffset % Stored.BYTES_PER_ELEMENT === 0
+      ? new Stored(bytes.buffer as ArrayBuffer, bytes.byteOffset, length)
+      : new Stored(bytes.slice().buffer);
+  if (Stored === Type) return stored;
   const column = new Type(length);
-  if (Stored === Type) {
-    source.readInto(from, new Uint8Array(column.buffer));
-    return column;
-  }
-  const per = Stored.BYTES_PER_ELEMENT;
-  const chunk = new Stored(Math.min(length, WIDEN_CHUNK / per));
-  for (let i = 0; i < length; i += chunk.length) {
-    const part = i + chunk.length <= length ? chunk : chunk.subarray(0, length - i);
-    source.readInto(from + i * per, new Uint8Array(part.buffer, 0, part.byteLength));
-    column.set(part, i);
-  }
+  column.set(stored);
   return column;
 }
 

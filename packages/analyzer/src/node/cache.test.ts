@@ -6,7 +6,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  truncateSync,
   utimesSync,
   writeFileSync,
   writeSync,
@@ -16,7 +15,6 @@ import { convertFile } from "@heapmat/dumper";
 import { afterAll, describe, expect, it } from "vitest";
 import { takeSnapshot as takeSnapshotIn } from "../../test/take-snapshot.js";
 import { indexHeap } from "../graph/indexes.js";
-import { SnapshotReadError } from "../readers/source.js";
 import { indexCachePath, openIndexed } from "./cache.js";
 import { openSnapshot } from "./open.js";
 
@@ -60,7 +58,7 @@ describe("the sidecar index cache", () => {
     expect((await openIndexed(file)).cache).toBe("written");
   });
 
-  it("reads each column on first use from the sidecar it opened, even once it is replaced", async () => {
+  it("reads the columns from the sidecar it opened, even once it is replaced", async () => {
     const file = takeSnapshot(`globalThis.kept = Array.from({ length: 3000 }, (_, i) => [i]);`);
     const read = await openSnapshot(file);
     const fresh = indexHeap(read);
@@ -75,14 +73,6 @@ describe("the sidecar index cache", () => {
     renameSync(`${sidecar}.new`, sidecar);
     expect(before.graph.edgeTarget).toEqual(read.edgeTarget);
     expect(before.indexes.retainedSize).toEqual(fresh.retainedSize);
-    expect((await openIndexed(file)).cache).toBe("written");
-
-    // A sidecar cut short under an open graph: a column past the cut names the file and offset.
-    const opened = await openIndexed(file);
-    expect(opened.cache).toBe("hit");
-    truncateSync(sidecar, 64 << 10);
-    expect(() => opened.indexes.retainedSize).toThrow(SnapshotReadError);
-    expect(() => opened.indexes.retainedSize).toThrow(/\.hmidx: at byte \d+: expected/);
     expect((await openIndexed(file)).cache).toBe("written");
   });
 

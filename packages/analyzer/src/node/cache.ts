@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open, rename, stat, unlink, writeFile } from "node:fs/promises";
 import type { PackedSource } from "../cache/aligned-columns.js";
 import {
@@ -12,8 +11,9 @@ import {
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
-import { type ReadOptions, SnapshotReadError } from "../readers/source.js";
+import type { ReadOptions } from "../readers/source.js";
 import { openSnapshot } from "./open.js";
+import { closeSidecarFile, openSidecarFile, type SidecarOptions } from "./sidecar-file.js";
 
 // The sidecar index cache on disk: `<snapshot>.hmidx` next to the snapshot.
 //
@@ -57,7 +57,7 @@ export async function loadIndexCache(
   const sidecar = openSidecar(snapshotPath);
   if (!sidecar) return null;
   const indexes = decodeIndexCache(sidecar, graph, key ?? (await snapshotCacheKey(snapshotPath)));
-  if (!indexes) closeSidecar(sidecar);
+  if (!indexes) closeSidecarFile(sidecar);
   return indexes;
 }
 
@@ -77,60 +77,12 @@ export async function loadCachedSnapshot(
     key ?? (await snapshotCacheKey(snapshotPath)),
     snapshotPath,
   );
-  if (!cached) closeSidecar(sidecar);
+  if (!cached) closeSidecarFile(sidecar);
   return cached;
 }
 
-// The sidecar stays open while its graph or indexes may read a column: the file descriptor, not
-// the path, so that a sidecar replaced meanwhile (by another process's rename) cannot mix two
-// versions in one graph. It is closed once nothing can read from it any more.
-const openSidecars = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {}
-});
-const sidecarFds = new WeakMap<PackedSource, number>();
-// readSync reads at most 2 GiB - 1 at once.
-const MAX_READ = 1 << 30;
-
-function openSidecar(snapshotPath: string): PackedSource | null {
-  const path = indexCachePath(snapshotPath);
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  const size = fstatSync(fd).size;
-  const source: PackedSource = {
-    name: path,
-    size,
-    readInto(offset, target) {
-      for (let done = 0; done < target.byteLength; ) {
-        const length = Math.min(target.byteLength - done, MAX_READ);
-        const read = readSync(fd, target, done, length, offset + done);
-        if (read === 0)
-          throw new SnapshotReadError(
-            path,
-            offset + done,
-            `${length} more bytes of a column`,
-            true,
-          );
-        done += read;
-      }
-    },
-  };
-  sidecarFds.set(source, fd);
-  openSidecars.register(source, fd, source);
-  return source;
-}
-
-function closeSidecar(source: PackedSource): void {
-  const fd = sidecarFds.get(source);
-  if (fd === undefined) return;
-  sidecarFds.delete(source);
-  openSidecars.unregister(source);
-  closeSync(fd);
+function openSidecar(snapshotPath: string, options?: SidecarOptions): PackedSource | null {
+  return openSidecarFile(indexCachePath(snapshotPath), options);
 }
 
 /** Writes the indexes' cache next to the snapshot, atomically (temp file, then rename). */
@@ -165,15 +117,15 @@ export interface IndexedSnapshot {
  */
 export async function openIndexed(
   snapshotPath: string,
-  options: ReadOptions = {},
+  options: ReadOptions & SidecarOptions = {},
 ): Promise<IndexedSnapshot> {
   const key = await snapshotCacheKey(snapshotPath).catch(() => null);
-  let sidecar = key && openSidecar(snapshotPath);
+  let sidecar = key && openSidecar(snapshotPath, options);
   if (key && sidecar) {
     const cached = decodeCachedSnapshot(sidecar, key, snapshotPath);
     if (cached) return { ...cached, cache: "hit" };
     if (!cacheKeyMatches(sidecar, key)) {
-      closeSidecar(sidecar);
+      closeSidecarFile(sidecar);
       sidecar = null;
     }
   }
@@ -182,7 +134,7 @@ export async function openIndexed(
   // A cache of the indexes alone (a .pmat's) still saves computing them.
   const cachedIndexes = sidecar && decodeIndexCache(sidecar, graph, key);
   if (cachedIndexes) return { graph, indexes: cachedIndexes, cache: "hit" };
-  if (sidecar) closeSidecar(sidecar);
+  if (sidecar) closeSidecarFile(sidecar);
   const indexes = indexHeap(graph);
   try {
     await saveIndexCache(snapshotPath, indexes, key);
