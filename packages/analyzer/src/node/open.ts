@@ -78,12 +78,24 @@ export async function openSnapshot(path: string, options: ReadOptions = {}): Pro
     throw unreadable(path, error);
   }
   try {
-    return await readSnapshot(source, { inflate: inflateSync, ...options });
+    return await readSnapshot(source, { inflate, ...options });
   } catch (error) {
     if (error instanceof SnapshotReadError) throw error;
     if ((error as NodeJS.ErrnoException)?.code) throw unreadable(path, error);
     throw error;
   }
+}
+
+/** Sections are a few MB inflated: a bigger stated length is not worth one buffer. */
+const MAX_INFLATE_CHUNK = 8 << 20;
+
+/**
+ * node:zlib's synchronous inflate, its output in one buffer sized by the file's figure (no
+ * joining of 16 KB pieces), within what a zlib stream can expand to (about 1032:1).
+ */
+function inflate(deflated: Uint8Array, inflatedLength: number): Uint8Array {
+  const size = Math.min(inflatedLength, deflated.length * 1032 + 64, MAX_INFLATE_CHUNK);
+  return inflateSync(deflated, { chunkSize: Math.max(64, size || 0) });
 }
 
 function unreadable(path: string, error: unknown): SnapshotReadError {

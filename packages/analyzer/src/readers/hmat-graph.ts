@@ -1,5 +1,6 @@
 // Builds the heap graph straight from .hmat column blocks: each column is decoded once into the
 // graph's own typed arrays (node indexes, not V8's flat offsets), with no V8-layout table between.
+// The graph's columns live on shared memory, so index building hands them to a thread uncopied.
 import {
   type ColumnTarget,
   decodeColumnInto,
@@ -9,6 +10,7 @@ import {
   type RawColumn,
 } from "@heapmat/dumper/format";
 import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
+import { sharedArray } from "../graph/shared-memory.js";
 import { SnapshotReadError } from "./source.js";
 import { allocationTrace, edgeKindIsIndexOf, flattenTraceTree, type V8Meta } from "./v8-columns.js";
 
@@ -43,13 +45,17 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
   const { meta } = parts;
   const nodeFields = meta.node_fields;
   const nodeCount = parts.nodes.reduce((n, b) => n + b.count, 0);
-  const nodeKind = new Uint8Array(nodeCount);
-  const nodeName = new Uint32Array(nodeCount);
-  const nodeId = new Float64Array(nodeCount);
-  const nodeSelfSize = new Float64Array(nodeCount);
+  const nodeKind = sharedArray(Uint8Array, nodeCount);
+  const nodeName = sharedArray(Uint32Array, nodeCount);
+  const nodeId = sharedArray(Float64Array, nodeCount);
+  const nodeSelfSize = sharedArray(Float64Array, nodeCount);
   const edgeCounts = new Float64Array(nodeCount);
-  const nodeTraceId = nodeFields.includes("trace_node_id") ? new Uint32Array(nodeCount) : null;
-  const nodeDetachedness = nodeFields.includes("detachedness") ? new Uint8Array(nodeCount) : null;
+  const nodeTraceId = nodeFields.includes("trace_node_id")
+    ? sharedArray(Uint32Array, nodeCount)
+    : null;
+  const nodeDetachedness = nodeFields.includes("detachedness")
+    ? sharedArray(Uint8Array, nodeCount)
+    : null;
   const nodeTargets: Record<string, ColumnTarget | null> = {
     type: nodeKind,
     name: nodeName,
@@ -63,16 +69,16 @@ export function graphFromHmat(parts: HmatParts): HeapGraph {
 
   // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
   const edgeRows = parts.idsOnly ? 0 : parts.edges.reduce((n, b) => n + b.count, 0);
-  const firstEdge = new Uint32Array(nodeCount + 1);
+  const firstEdge = sharedArray(Uint32Array, nodeCount + 1);
   let left = edgeRows;
   for (let i = 0; i < nodeCount; i++) {
     const take = Math.max(0, Math.min(edgeCounts[i]!, left));
     firstEdge[i + 1] = firstEdge[i]! + take;
     left -= take;
   }
-  const edgeKind = new Uint8Array(edgeRows);
-  const edgeName = new Uint32Array(edgeRows);
-  const edgeTarget = new Uint32Array(edgeRows);
+  const edgeKind = sharedArray(Uint8Array, edgeRows);
+  const edgeName = sharedArray(Uint32Array, edgeRows);
+  const edgeTarget = sharedArray(Uint32Array, edgeRows);
   if (!parts.idsOnly)
     decodeBlocks(
       parts.file,

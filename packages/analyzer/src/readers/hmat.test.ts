@@ -6,7 +6,8 @@ import { inflateSync } from "node:zlib";
 import { convertFile, dump } from "@heapmat/dumper";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HeapGraph } from "../graph/heap-graph.js";
-import { fileSource } from "../node/open.js";
+import { isShared } from "../graph/shared-memory.js";
+import { fileSource, openSnapshot } from "../node/open.js";
 import { readHeapSnapshot } from "./heapsnapshot.js";
 import { readHmat } from "./hmat.js";
 import { bytesSource, SnapshotReadError } from "./source.js";
@@ -69,6 +70,11 @@ describe("readHmat", () => {
     expect(fromHmat.locations).toEqual(fromJson.locations);
     expect(fromHmat.info.format).toBe("hmat");
     expect(fromHmat.info.reason).toBe("convert");
+  });
+
+  it("reads the graph's columns onto shared memory, for index building on a second thread", () => {
+    for (const column of ["nodeKind", "nodeSelfSize", "firstEdge", "edgeTarget"] as const)
+      expect(isShared(fromHmat[column]), column).toBe(true);
   });
 
   it("decodes a live dump's metadata, 64-bit figures as plain numbers", async () => {
@@ -135,16 +141,20 @@ describe("readHmat", () => {
   });
 
   it("inflates with an injected inflater the same graph as with DecompressionStream", async () => {
-    let calls = 0;
-    const inflate = (body: Uint8Array) => {
-      calls++;
+    const lengths: number[] = [];
+    const inflate = (body: Uint8Array, inflatedLength: number) => {
+      lengths.push(inflatedLength);
       return inflateSync(body);
     };
     const graph = await readHmat(await fileSource(hmatFile), { inflate });
-    expect(calls).toBeGreaterThan(3);
-    for (const column of ["nodeId", "firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
-      expect(graph[column], column).toEqual(fromHmat[column]);
-    expect(graph.strings).toEqual(fromHmat.strings);
+    expect(lengths.length).toBeGreaterThan(3);
+    expect(Math.min(...lengths)).toBeGreaterThan(0);
+    // openSnapshot injects node:zlib's inflater.
+    for (const other of [graph, await openSnapshot(hmatFile)]) {
+      for (const column of ["nodeId", "firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
+        expect(other[column], column).toEqual(fromHmat[column]);
+      expect(other.strings).toEqual(fromHmat.strings);
+    }
   });
 
   it("names the section of a corrupt zlib body, with either inflater", async () => {
@@ -154,12 +164,24 @@ describe("readHmat", () => {
     at += bytes[at]! < 0x80 ? 1 : 1 + { 204: 1, 205: 2, 206: 4 }[bytes[at]!]!;
     at += 1 + { 196: 1, 197: 2, 198: 4 }[bytes[at]!]!;
     bytes[at] = 0x00; // zlib's CMF byte: no such compression method
-    for (const options of [{}, { inflate: inflateSync }]) {
+    for (const options of [{}, { inflate: (body: Uint8Array) => inflateSync(body) }]) {
       const error = await readHmat(bytesSource("z.hmat", bytes), options).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SnapshotReadError);
       expect(String(error)).toMatch(
         /z\.hmat: at byte 8: expected a zlib-compressed MessagePack "info" section/,
       );
+    }
+  });
+
+  it("refuses a section that does not inflate to its stated length", async () => {
+    const bytes = Uint8Array.from(readFileSync(hmatFile));
+    // The first section's raw length (a MessagePack uint): flip its lowest bit.
+    const at = 10 + (bytes[9]! & 0x1f);
+    bytes[bytes[at]! < 0x80 ? at : at + { 204: 1, 205: 2, 206: 4 }[bytes[at]!]!]! ^= 1;
+    for (const options of [{}, { inflate: (body: Uint8Array) => inflateSync(body) }]) {
+      const error = await readHmat(bytesSource("n.hmat", bytes), options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SnapshotReadError);
+      expect(String(error)).toMatch(/n\.hmat: at byte 8: expected .*"info" section of \d+ bytes/);
     }
   });
 

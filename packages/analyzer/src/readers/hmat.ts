@@ -253,15 +253,24 @@ async function decodeBody(
   frame: Frame,
   inflate: ReadOptions["inflate"],
 ): Promise<Record<string, unknown>> {
+  const expected = `a zlib-compressed MessagePack "${frame.tag}" section`;
+  let raw: Uint8Array;
   try {
-    const raw = inflate ? inflate(frame.body) : await inflateAsync(frame.body);
-    return unpackr.unpack(raw) as Record<string, unknown>;
+    raw = inflate ? inflate(frame.body, frame.rawLength) : await inflateAsync(frame.body);
   } catch {
+    throw new SnapshotReadError(file, frame.offset, expected);
+  }
+  // The stated length sizes the inflater's buffer: a wrong one is a corrupt file.
+  if (raw.length !== frame.rawLength)
     throw new SnapshotReadError(
       file,
       frame.offset,
-      `a zlib-compressed MessagePack "${frame.tag}" section`,
+      `${expected} of ${frame.rawLength} bytes once inflated (it inflates to ${raw.length})`,
     );
+  try {
+    return unpackr.unpack(raw) as Record<string, unknown>;
+  } catch {
+    throw new SnapshotReadError(file, frame.offset, expected);
   }
 }
 

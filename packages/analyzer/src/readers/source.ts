@@ -19,9 +19,10 @@ export interface ReadOptions {
    * A synchronous zlib (RFC 1950) inflater, e.g. node:zlib's `inflateSync`. Readers of zlib'd
    * sections (.hmat) use it instead of the asynchronous DecompressionStream, which costs a trip
    * through the event loop per section. It may throw on a corrupt stream (readers report where).
+   * `inflatedLength` is what the file says the result's length is: a hint, not to be trusted.
    * `openSnapshot` passes node:zlib's; the core has no node: imports, so it is injected.
    */
-  inflate?: (deflated: Uint8Array) => Uint8Array;
+  inflate?: (deflated: Uint8Array, inflatedLength: number) => Uint8Array;
 }
 
 /** A reader's one error type: which file, where in it, and what was expected there. */
