@@ -76,6 +76,8 @@ export function openSidecarFile(path: string, options: SidecarOptions = {}): Pac
         // Loading ahead never keeps the process alive, and a failure only leaves it to `load`.
         handle.worker.unref();
         handle.worker.on("error", () => {});
+        const worker = handle.worker;
+        handle.loaded = new Promise((resolve) => worker.once("exit", () => resolve()));
       } catch {}
     },
   };
@@ -86,10 +88,10 @@ export function openSidecarFile(path: string, options: SidecarOptions = {}): Pac
 
 /** Resolves once the source's worker has loaded what it was asked to (at once when it has none). */
 export function prefetched(source: PackedSource): Promise<void> {
-  const worker = handles.get(source)?.worker;
-  return worker
-    ? new Promise((resolve) => worker.once("exit", () => resolve()))
-    : Promise.resolve();
+  const handle = handles.get(source);
+  // Waited for, the worker keeps the process alive.
+  handle?.worker?.ref();
+  return handle?.loaded ?? Promise.resolve();
 }
 
 /** Closes a source's file now (and stops its worker): for a cache found stale or damaged. */
@@ -104,6 +106,8 @@ export function closeSidecarFile(source: PackedSource): void {
 interface Handle {
   fd: number;
   worker: Worker | null;
+  /** Settles when the worker is gone. */
+  loaded?: Promise<void>;
 }
 
 const handles = new WeakMap<PackedSource, Handle>();
