@@ -324,8 +324,9 @@ export class V8ColumnsBuilder {
       nodeSelfSize[n] = selfSize;
       firstEdge[n] = edgeTotal;
       edgeTotal += edges;
-      if (nodeTraceId) nodeTraceId[n] = trace;
-      if (nodeDetachedness) nodeDetachedness[n] = detached;
+      // Mostly zeros: the columns start zeroed, and pages never written cost no memory.
+      if (trace !== 0 && nodeTraceId) nodeTraceId[n] = trace;
+      if (detached !== 0 && nodeDetachedness) nodeDetachedness[n] = detached;
       n++;
       i = j + 1;
     }
