@@ -1,5 +1,6 @@
-// Builds the heap graph straight from .hmat column blocks: each column is decoded once into the
-// graph's own typed arrays (node indexes, not V8's flat offsets), with no V8-layout table between.
+// Builds the heap graph straight from .hmat column blocks as they stream in: each block is decoded
+// once, on arrival, into the graph's own typed arrays (node indexes, not V8's flat offsets), so no
+// inflated section outlives its decoding and no V8-layout table sits between.
 // The graph's columns live on shared memory, so index building hands them to a thread uncopied.
 import {
   type ColumnTarget,
@@ -24,110 +25,227 @@ export interface Block {
 /** The column-block tables decoded straight into the graph. */
 export const GRAPH_TABLES: readonly string[] = ["nodes", "edges", "locations"];
 
-export interface HmatParts {
-  file: string;
-  meta: V8Meta;
-  info: DumpInfo;
-  /** Node, edge and location blocks, in file order. */
-  nodes: Block[];
-  edges: Block[];
-  locations?: Block[];
-  strings: string[];
-  /** V8's other tables (function infos: small), decoded flat after nodes and edges. */
-  otherTables: () => Record<string, Float64Array>;
-  traceTree?: unknown[];
+export interface HmatBuildOptions {
+  /** V8's node_count and edge_count from the "v8" section: capacities, if plausible. */
+  nodeCount?: unknown;
+  edgeCount?: unknown;
+  /** The file's size, which bounds what a count may preallocate. */
+  fileSize?: number;
   idsOnly?: boolean;
   salvage?: boolean;
 }
 
-/** The graph of a .hmat file's parts. Throws on a column that does not decode. */
-export function graphFromHmat(parts: HmatParts): HeapGraph {
-  const { meta } = parts;
-  const nodeFields = meta.node_fields;
-  const nodeCount = parts.nodes.reduce((n, b) => n + b.count, 0);
-  const nodeKind = sharedArray(Uint8Array, nodeCount);
-  const nodeName = sharedArray(Uint32Array, nodeCount);
-  const nodeId = sharedArray(Float64Array, nodeCount);
-  const nodeSelfSize = sharedArray(Float64Array, nodeCount);
-  const edgeCounts = new Float64Array(nodeCount);
-  const nodeTraceId = nodeFields.includes("trace_node_id")
-    ? sharedArray(Uint32Array, nodeCount)
-    : null;
-  const nodeDetachedness = nodeFields.includes("detachedness")
-    ? sharedArray(Uint8Array, nodeCount)
-    : null;
-  const nodeTargets: Record<string, ColumnTarget | null> = {
-    type: nodeKind,
-    name: nodeName,
-    id: nodeId,
-    self_size: nodeSelfSize,
-    edge_count: edgeCounts,
-    trace_node_id: nodeTraceId,
-    detachedness: nodeDetachedness,
-  };
-  decodeBlocks(parts.file, parts.nodes, nodeFields, nodeTargets, null);
+export interface HmatRest {
+  info: DumpInfo;
+  locations?: Block[];
+  strings: string[];
+  /** V8's other tables (function infos: small), decoded flat. */
+  otherTables: () => Record<string, Float64Array>;
+  traceTree?: unknown[];
+}
 
-  // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
-  const edgeRows = parts.idsOnly ? 0 : parts.edges.reduce((n, b) => n + b.count, 0);
-  const firstEdge = sharedArray(Uint32Array, nodeCount + 1);
-  let left = edgeRows;
-  for (let i = 0; i < nodeCount; i++) {
-    const take = Math.max(0, Math.min(edgeCounts[i]!, left));
-    firstEdge[i + 1] = firstEdge[i]! + take;
-    left -= take;
-  }
-  const edgeKind = sharedArray(Uint8Array, edgeRows);
-  const edgeName = sharedArray(Uint32Array, edgeRows);
-  const edgeTarget = sharedArray(Uint32Array, edgeRows);
-  if (!parts.idsOnly)
-    decodeBlocks(
-      parts.file,
-      parts.edges,
-      meta.edge_fields,
-      { type: edgeKind, name_or_index: edgeName, to_node: edgeTarget },
-      { firstEdge, kinds: edgeKind, names: edgeName, indexKind: indexKinds(meta.edge_types[0]) },
+/**
+ * Rows a count from the file may preallocate: a corrupt count must not allocate much more than
+ * the file could hold (8 rows per byte: real files have about 2); past it, columns grow.
+ */
+function capacity(count: unknown, fileSize: number | undefined): number {
+  const bound = 8 * (fileSize ?? 1 << 17);
+  return Number.isSafeInteger(count) && (count as number) >= 0
+    ? Math.min(count as number, bound)
+    : 0;
+}
+
+/**
+ * The graph of a .hmat file, fed block by block in file order. Edge blocks need their owners, from
+ * the nodes' edge counts: one that arrives before the nodes that own it waits for them.
+ */
+export class HmatGraphBuilder {
+  private readonly nodes: Columns;
+  private readonly edges: Columns | null;
+  /** Per node read so far, and one past: its first edge row (a running sum of edge counts). */
+  private edgeStart: Float64Array;
+  private readonly waiting: Array<{ block: Block; start: number }> = [];
+  private readonly indexKind: Uint8Array;
+  private owners = new Uint32Array(0);
+
+  constructor(
+    private readonly file: string,
+    private readonly meta: V8Meta,
+    private readonly options: HmatBuildOptions = {},
+  ) {
+    const fields = meta.node_fields;
+    const nodes = capacity(options.nodeCount, options.fileSize);
+    this.nodes = new Columns(
+      {
+        type: Uint8Array,
+        name: Uint32Array,
+        id: Float64Array,
+        self_size: Float64Array,
+        ...(fields.includes("trace_node_id") && { trace_node_id: Uint32Array }),
+        ...(fields.includes("detachedness") && { detachedness: Uint8Array }),
+      },
+      nodes,
     );
-
-  const strings = parts.strings;
-  // A salvaged file may lack strings that names refer to.
-  let names = strings.length;
-  for (let i = 0; i < nodeCount; i++) if (nodeName[i]! >= names) names = nodeName[i]! + 1;
-  if (parts.salvage) {
-    const indexKind = indexKinds(meta.edge_types[0]);
-    for (let e = 0; e < edgeRows; e++)
-      if (indexKind[edgeKind[e]!] === 0 && edgeName[e]! >= names) names = edgeName[e]! + 1;
+    this.edgeStart = new Float64Array(nodes + 1);
+    this.edges = options.idsOnly
+      ? null
+      : new Columns(
+          { type: Uint8Array, name_or_index: Uint32Array, to_node: Uint32Array },
+          capacity(options.edgeCount, options.fileSize),
+        );
+    this.indexKind = indexKinds(meta.edge_types[0]);
   }
-  // Bounded by the tables' size: a corrupt name index is an error later, not an allocation.
-  const cells = nodeCount * nodeFields.length + edgeRows * meta.edge_fields.length;
-  if (names - strings.length <= cells) while (strings.length < names) strings.push("");
 
-  const tables = parts.otherTables();
-  const edgeKinds = meta.edge_types[0];
-  return {
-    info: parts.info,
-    nodeCount,
-    edgeCount: edgeRows,
-    strings,
-    nodeKinds: meta.node_types[0],
-    edgeKinds,
-    edgeKindIsIndex: edgeKindIsIndexOf(edgeKinds),
-    nodeKind,
-    nodeName,
-    nodeId,
-    nodeSelfSize,
-    nodeTraceId,
-    nodeDetachedness,
-    firstEdge,
-    edgeKind,
-    edgeName,
-    edgeTarget,
-    rootIndex: 0,
-    locations: parts.locations ? locations(parts.file, meta, parts.locations) : null,
-    trace:
-      tables.trace_function_infos && parts.traceTree
-        ? trace(meta, tables.trace_function_infos, parts.traceTree)
-        : null,
-  };
+  /** Decodes a nodes block into the node columns. */
+  addNodes(block: Block): void {
+    const start = this.nodes.reserve(block.count);
+    if (this.edgeStart.length < this.nodes.capacity + 1)
+      this.edgeStart = grownTo(this.edgeStart, this.nodes.capacity + 1);
+    // edge_count lands one row on, then becomes a running sum (negative counts count as none).
+    const targets = { ...this.nodes.arrays, edge_count: this.edgeStart };
+    decodeBlock(this.file, block, this.meta.node_fields, targets, start, null, start + 1);
+    const end = this.edgeStart;
+    for (let i = start; i < start + block.count; i++)
+      end[i + 1] = end[i]! + Math.max(0, end[i + 1]!);
+    this.flushEdges(false);
+  }
+
+  /** Decodes an edges block, now if the nodes owning its rows are in, else once they are. */
+  addEdges(block: Block): void {
+    if (!this.edges) return;
+    this.waiting.push({ block, start: this.edges.reserve(block.count) });
+    this.flushEdges(false);
+  }
+
+  private flushEdges(all: boolean): void {
+    const known = this.edgeStart[this.nodes.rows]!;
+    while (this.waiting.length > 0) {
+      const { block, start } = this.waiting[0]!;
+      if (!all && start + block.count > known) return;
+      this.waiting.shift();
+      const edges = this.edges!.arrays as { type: Uint8Array; name_or_index: Uint32Array };
+      if (this.owners.length < block.count) this.owners = new Uint32Array(block.count);
+      const rows: EdgeRows = {
+        owner: blockOwners(this.edgeStart, this.nodes.rows, start, this.owners, block.count),
+        type: edges.type.subarray(start, start + block.count),
+        name: edges.name_or_index.subarray(start, start + block.count),
+        indexKind: this.indexKind,
+      };
+      decodeBlock(this.file, block, this.meta.edge_fields, this.edges!.arrays, start, rows, -1);
+    }
+  }
+
+  /** The graph, once every section is in. */
+  finish(rest: HmatRest): HeapGraph {
+    this.flushEdges(true);
+    const { meta } = this;
+    const nodeCount = this.nodes.rows;
+    const node = this.nodes.trimmed();
+    const edge = this.edges?.trimmed() ?? {};
+    const edgeRows = this.edges?.rows ?? 0;
+    // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
+    const firstEdge = sharedArray(Uint32Array, nodeCount + 1);
+    for (let i = 1; i <= nodeCount; i++) firstEdge[i] = Math.min(this.edgeStart[i]!, edgeRows);
+    this.edgeStart = new Float64Array(0);
+
+    const nodeName = node.name as Uint32Array;
+    const edgeKind = (edge.type as Uint8Array | undefined) ?? sharedArray(Uint8Array, 0);
+    const edgeName = (edge.name_or_index as Uint32Array | undefined) ?? sharedArray(Uint32Array, 0);
+    const strings = rest.strings;
+    // A salvaged file may lack strings that names refer to.
+    let names = strings.length;
+    for (let i = 0; i < nodeCount; i++) if (nodeName[i]! >= names) names = nodeName[i]! + 1;
+    if (this.options.salvage)
+      for (let e = 0; e < edgeRows; e++)
+        if (this.indexKind[edgeKind[e]!] === 0 && edgeName[e]! >= names) names = edgeName[e]! + 1;
+    // Bounded by the tables' size: a corrupt name index is an error later, not an allocation.
+    const cells = nodeCount * meta.node_fields.length + edgeRows * meta.edge_fields.length;
+    if (names - strings.length <= cells) while (strings.length < names) strings.push("");
+
+    const tables = rest.otherTables();
+    const edgeKinds = meta.edge_types[0];
+    return {
+      info: rest.info,
+      nodeCount,
+      edgeCount: edgeRows,
+      strings,
+      nodeKinds: meta.node_types[0],
+      edgeKinds,
+      edgeKindIsIndex: edgeKindIsIndexOf(edgeKinds),
+      nodeKind: node.type as Uint8Array,
+      nodeName,
+      nodeId: node.id as Float64Array,
+      nodeSelfSize: node.self_size as Float64Array,
+      nodeTraceId: (node.trace_node_id as Uint32Array | undefined) ?? null,
+      nodeDetachedness: (node.detachedness as Uint8Array | undefined) ?? null,
+      firstEdge,
+      edgeKind,
+      edgeName,
+      edgeTarget: (edge.to_node as Uint32Array | undefined) ?? sharedArray(Uint32Array, 0),
+      rootIndex: 0,
+      locations: rest.locations ? locations(this.file, meta, rest.locations) : null,
+      trace:
+        tables.trace_function_infos && rest.traceTree
+          ? trace(meta, tables.trace_function_infos, rest.traceTree)
+          : null,
+    };
+  }
+}
+
+type ArrayType = new (length: number) => ColumnTarget;
+
+/** A table's columns on shared memory, filled block by block, doubling when full. */
+class Columns {
+  rows = 0;
+  capacity: number;
+  arrays: Record<string, ColumnTarget>;
+
+  constructor(
+    private readonly types: Record<string, ArrayType>,
+    capacity: number,
+  ) {
+    this.capacity = capacity;
+    this.arrays = {};
+    for (const [name, type] of Object.entries(types))
+      this.arrays[name] = sharedArray(type as never, capacity) as ColumnTarget;
+  }
+
+  /** Room for `count` more rows; returns the first one's index. */
+  reserve(count: number): number {
+    const start = this.rows;
+    this.rows += count;
+    if (this.rows > this.capacity) {
+      this.capacity = Math.max(this.rows, 2 * this.capacity);
+      for (const name of Object.keys(this.arrays))
+        this.arrays[name] = grownTo(this.arrays[name]!, this.capacity);
+    }
+    return start;
+  }
+
+  /** The columns exactly `rows` long (the same arrays when the file's count was right). */
+  trimmed(): Record<string, ColumnTarget> {
+    for (const name of Object.keys(this.arrays)) {
+      const array = this.arrays[name]!;
+      if (array.length !== this.rows) {
+        const exact = sharedArray(this.types[name] as never, this.rows) as ColumnTarget;
+        exact.set(array.subarray(0, this.rows));
+        this.arrays[name] = exact;
+      }
+    }
+    this.capacity = this.rows;
+    return this.arrays;
+  }
+}
+
+/** A copy `length` long of the same type (and sharing) with the values kept. */
+function grownTo<T extends ColumnTarget>(array: T, length: number): T {
+  const Type = array.constructor as new (length: number) => T;
+  const out =
+    array.buffer instanceof ArrayBuffer
+      ? new Type(length)
+      : (sharedArray(Type as never, length) as T);
+  out.set(array);
+  return out;
 }
 
 /** V8's locations, decoded straight into columns (object_index is stored as a node index). */
@@ -142,7 +260,11 @@ function locations(file: string, meta: V8Meta, blocks: Block[]): LocationColumns
   };
   const { node, scriptId, line, column } = columns;
   const targets = { object_index: node, script_id: scriptId, line, column };
-  decodeBlocks(file, blocks, meta.location_fields, targets, null);
+  let start = 0;
+  for (const block of blocks) {
+    decodeBlock(file, block, meta.location_fields, targets, start, null, -1);
+    start += block.count;
+  }
   return columns;
 }
 
@@ -150,73 +272,67 @@ function trace(meta: V8Meta, infos: Float64Array, tree: unknown[]): AllocationTr
   return allocationTrace(meta, infos, flattenTraceTree(meta, tree));
 }
 
-interface EdgeContext {
-  /** Each node's first edge row, and the end of the last one's (edges beyond are ownerless). */
-  firstEdge: Uint32Array;
-  kinds: Uint8Array;
-  names: Uint32Array;
-  indexKind: Uint8Array;
-}
-
-/** Decodes every block's known columns straight into their targets, rows laid end to end. */
-function decodeBlocks(
+/**
+ * Decodes a block's known columns straight into their targets at row `start`; `edgeCountAt`,
+ * when not -1, is where the edge_count column goes instead.
+ */
+function decodeBlock(
   file: string,
-  blocks: Block[],
+  block: Block,
   fields: readonly string[],
-  targets: Record<string, ColumnTarget | null>,
-  edges: EdgeContext | null,
+  targets: Record<string, ColumnTarget | undefined>,
+  start: number,
+  edges: EdgeRows | null,
+  edgeCountAt: number,
 ): void {
-  const owners = edges && new Uint32Array(Math.max(0, ...blocks.map((b) => b.count)));
-  let start = 0;
-  for (const block of blocks) {
-    const rows: EdgeRows | null = edges && {
-      owner: blockOwners(edges.firstEdge, start, owners!.subarray(0, block.count)),
-      type: edges.kinds.subarray(start, start + block.count),
-      name: edges.names.subarray(start, start + block.count),
-      indexKind: edges.indexKind,
-    };
-    // Slot deltas read the edge's type and name: decode those first.
-    const columns = [...block.columns].sort(
-      (a, b) => Number(a[1] === Encoding.SlotDelta) - Number(b[1] === Encoding.SlotDelta),
-    );
-    for (const column of columns) {
-      const target = fields.includes(column[0]) ? targets[column[0]] : null;
-      if (!target) continue;
-      try {
-        decodeColumnInto(column, block.count, target, start, rows);
-      } catch (error) {
-        const reason = error instanceof Error ? ` (${error.message})` : "";
-        throw new SnapshotReadError(
-          file,
-          block.offset,
-          `a well-formed column "${column[0]}"${reason}`,
-        );
-      }
+  // Slot deltas read the edge's type and name: decode those first.
+  const columns = [...block.columns].sort(
+    (a, b) => Number(a[1] === Encoding.SlotDelta) - Number(b[1] === Encoding.SlotDelta),
+  );
+  for (const column of columns) {
+    const target = fields.includes(column[0]) ? targets[column[0]] : undefined;
+    if (!target) continue;
+    const at = column[0] === "edge_count" && edgeCountAt !== -1 ? edgeCountAt : start;
+    try {
+      decodeColumnInto(column, block.count, target, at, edges);
+    } catch (error) {
+      const reason = error instanceof Error ? ` (${error.message})` : "";
+      throw new SnapshotReadError(
+        file,
+        block.offset,
+        `a well-formed column "${column[0]}"${reason}`,
+      );
     }
-    start += block.count;
   }
 }
 
 /**
- * Fills `out` with the owning node of edge rows start.., found from the nodes' first edges (rows
- * past the last node's edges get the last node: the graph check rejects such a file anyway).
+ * The owning node of edge rows start..start+count-1 (in `out`), from each node's first edge row
+ * (rows past the last node's edges get the last node: the graph check rejects such a file anyway).
  */
-function blockOwners(firstEdge: Uint32Array, start: number, out: Uint32Array): Uint32Array {
-  const last = firstEdge.length - 2;
-  if (last < 0) return out.fill(0);
+function blockOwners(
+  edgeStart: Float64Array,
+  nodeCount: number,
+  start: number,
+  out: Uint32Array,
+  count: number,
+): Uint32Array {
+  const owners = out.subarray(0, count);
+  const last = nodeCount - 1;
+  if (last < 0) return owners.fill(0);
   // The last node whose edges start at or before `start`.
   let lo = 0;
   let hi = last;
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
-    if (firstEdge[mid]! <= start) lo = mid;
+    if (edgeStart[mid]! <= start) lo = mid;
     else hi = mid - 1;
   }
   let node = lo;
-  let end = firstEdge[node + 1]!;
-  for (let r = 0; r < out.length; r++) {
-    while (start + r >= end && node < last) end = firstEdge[++node + 1]!;
-    out[r] = node;
+  let end = edgeStart[node + 1]!;
+  for (let r = 0; r < count; r++) {
+    while (start + r >= end && node < last) end = edgeStart[++node + 1]!;
+    owners[r] = node;
   }
-  return out;
+  return owners;
 }

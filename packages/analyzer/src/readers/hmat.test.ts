@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { convertFile, dump } from "@heapmat/dumper";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hmatSections, rewriteHmatSection } from "../../test/fuzz/mutate.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { isShared } from "../graph/shared-memory.js";
 import { fileSource, openSnapshot } from "../node/open.js";
@@ -183,6 +184,60 @@ describe("readHmat", () => {
       expect(error).toBeInstanceOf(SnapshotReadError);
       expect(String(error)).toMatch(/n\.hmat: at byte 8: expected .*"info" section of \d+ bytes/);
     }
+  });
+
+  /** Whether two reads of the same heap gave the same graph. */
+  function expectSameGraph(graph: HeapGraph): void {
+    expect(graph.nodeCount).toBe(fromHmat.nodeCount);
+    expect(graph.edgeCount).toBe(fromHmat.edgeCount);
+    for (const column of [
+      "nodeKind",
+      "nodeName",
+      "nodeId",
+      "nodeSelfSize",
+      "nodeTraceId",
+      "firstEdge",
+      "edgeKind",
+      "edgeName",
+      "edgeTarget",
+    ] as const)
+      expect(graph[column], column).toEqual(fromHmat[column]);
+  }
+
+  it("grows its columns past a node and edge count that is too small, or ignores a huge one", async () => {
+    const bytes = readFileSync(hmatFile);
+    for (const [nodes, edges] of [
+      [1, 0],
+      [2 ** 40, -1],
+      ["many", 2 ** 53],
+    ]) {
+      const edited = rewriteHmatSection(bytes, "v8", (v) => {
+        v.node_count = nodes;
+        v.edge_count = edges;
+      });
+      expectSameGraph(await readHmat(bytesSource("counts.hmat", edited)));
+    }
+  });
+
+  it("decodes edge blocks that come before the nodes owning them", async () => {
+    const bytes = readFileSync(hmatFile);
+    const sections = hmatSections(bytes);
+    const part = (tag: string) =>
+      sections.filter((s) => s.tag === tag).map((s) => bytes.subarray(s.start, s.end));
+    const rest = sections
+      .filter((s) => !["info", "v8", "nodes", "edges"].includes(s.tag))
+      .map((s) => bytes.subarray(s.start, s.end));
+    expect(part("edges").length).toBeGreaterThan(0);
+    const reordered = Buffer.concat([
+      bytes.subarray(0, 8),
+      ...part("info"),
+      ...part("v8"),
+      ...part("edges"),
+      ...part("nodes"),
+      ...rest,
+    ]);
+    expect(reordered.length).toBe(bytes.length);
+    expectSameGraph(await readHmat(bytesSource("reordered.hmat", reordered)));
   });
 
   it("skips sections it does not know", async () => {

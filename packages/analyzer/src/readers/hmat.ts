@@ -1,6 +1,6 @@
 // Reader for the dumper's .hmat files (packages/dumper/FORMAT.md): streams the sections, inflates
-// them with the injected inflater or else DecompressionStream (no node: imports), decodes with msgpackr, and decodes the node
-// and edge columns straight into the heap graph (hmat-graph.ts).
+// them with the injected inflater or else DecompressionStream (no node: imports), unpacks them
+// with msgpackr, and decodes node and edge blocks into the heap graph as they arrive (hmat-graph.ts).
 import {
   decodeColumn,
   HMAT_HEADER_SIZE,
@@ -16,7 +16,7 @@ import {
 } from "@heapmat/dumper/format";
 import { Unpackr } from "msgpackr";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
-import { type Block, GRAPH_TABLES, graphFromHmat } from "./hmat-graph.js";
+import { type Block, GRAPH_TABLES, HmatGraphBuilder } from "./hmat-graph.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
 import type { V8Meta } from "./v8-columns.js";
 
@@ -38,6 +38,8 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
   const frames = new FrameStream(source);
   let info: Record<string, unknown> = {};
   let meta: V8Meta | null = null;
+  let builder: HmatGraphBuilder | null = null;
+  // The small tables, kept as blocks until the end; nodes and edges are decoded on arrival.
   const blocks: Record<string, Block[]> = {};
   const strings: string[] = [];
   let traceTree: unknown[] | undefined;
@@ -56,7 +58,14 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
           info = value;
           break;
         case Section.V8:
-          meta = checkMeta((value as { meta: V8Meta }).meta);
+          meta ??= checkMeta((value as { meta: V8Meta }).meta);
+          builder ??= new HmatGraphBuilder(source.name, meta, {
+            nodeCount: value.node_count,
+            edgeCount: value.edge_count,
+            ...(source.size !== undefined && { fileSize: source.size }),
+            ...(options.idsOnly && { idsOnly: true }),
+            ...(options.salvage && { salvage: true }),
+          });
           break;
         case Section.Strings:
           for (const entry of unpackStrings(value as unknown as StringsBlock))
@@ -70,9 +79,16 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
           break;
         default: {
           const key = TABLE_OF_SECTION.get(frame.tag);
-          if (key) {
+          if (!key) break;
+          const block = checkBlock(value, frame.offset);
+          // FORMAT.md: "v8" comes before any table.
+          if ((key === "nodes" || key === "edges") && !builder)
+            throw new SnapshotReadError(source.name, frame.offset, 'the "v8" section first');
+          if (key === "nodes") builder!.addNodes(block);
+          else if (key === "edges") builder!.addEdges(block);
+          else {
             blocks[key] ??= [];
-            blocks[key].push(checkBlock(value, frame.offset));
+            blocks[key].push(block);
           }
         }
       }
@@ -87,23 +103,17 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
       'the trailer section "end"',
       true,
     );
-  if (!meta)
+  if (!meta || !builder)
     throw new SnapshotReadError(source.name, frames.completeUpTo, 'the "v8" section', !ended);
 
   let graph: HeapGraph;
   try {
-    graph = graphFromHmat({
-      file: source.name,
-      meta,
+    graph = builder.finish({
       info: dumpInfo(info, source.name),
-      nodes: blocks.nodes ?? [],
-      edges: blocks.edges ?? [],
       ...(blocks.locations && { locations: blocks.locations }),
       strings,
       otherTables: () => decodeTables(source.name, meta!, blocks),
       ...(traceTree && { traceTree }),
-      ...(options.idsOnly && { idsOnly: true }),
-      ...(options.salvage && { salvage: true }),
     });
   } catch (error) {
     throw asReadError(error, source.name, frames.completeUpTo, "consistent node and edge tables");
