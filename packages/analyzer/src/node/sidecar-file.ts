@@ -17,6 +17,8 @@ const PENDING = 0;
 const READING = 1;
 const DONE = 2;
 const FAILED = 3;
+// A 4 MiB read takes milliseconds: a chunk still being read after this, the worker is gone.
+const STUCK_MS = 2000;
 
 export interface SidecarOptions {
   /** Load the columns ahead on a worker thread (default); else each only when first used. */
@@ -40,20 +42,22 @@ export function openSidecarFile(path: string, options: SidecarOptions = {}): Pac
     for (;;) {
       const was = Atomics.compareExchange(state, chunk, PENDING, READING);
       if (was === DONE) return;
-      if (was === READING) Atomics.wait(state, chunk, READING);
+      // The worker is reading it. Should the worker die meanwhile, read it here as well: the
+      // same bytes, written twice.
+      const stuck =
+        was === READING && Atomics.wait(state, chunk, READING, STUCK_MS) === "timed-out";
       // The worker could not read it: read it here, and report why if it fails again.
-      else if (was === FAILED) Atomics.compareExchange(state, chunk, FAILED, PENDING);
-      else {
-        try {
-          readChunk(fd, all, chunk, path);
-        } catch (error) {
-          Atomics.store(state, chunk, PENDING);
-          throw error;
-        }
-        Atomics.store(state, chunk, DONE);
-        Atomics.notify(state, chunk);
-        return;
+      if (was === FAILED) Atomics.compareExchange(state, chunk, FAILED, PENDING);
+      if (was !== PENDING && !stuck) continue;
+      try {
+        readChunk(fd, all, chunk, path);
+      } catch (error) {
+        if (!stuck) Atomics.store(state, chunk, PENDING);
+        throw error;
       }
+      Atomics.store(state, chunk, DONE);
+      Atomics.notify(state, chunk);
+      return;
     }
   };
 
