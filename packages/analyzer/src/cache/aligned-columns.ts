@@ -6,10 +6,13 @@ import { Packr } from "msgpackr";
 //   magic (8 bytes) · u32 LE header length · header (MessagePack) · arrays (little-endian)
 //
 // The header carries the caller's own fields plus `columns`: where each array lies, its type, and
-// the narrower type it is stored as when every value fits (node ids and sizes in u32, distances in
-// u8 or u16), or a fill value when all are equal (nothing stored). Reading is per column, on
-// request: a column stored at its own width is a view on the source's bytes, a narrow one is
-// widened into an array of its own. The source may be a file loaded on demand (and ahead).
+// a fill value instead of bytes when all its values are equal (nothing stored: an allocation
+// tracking id column without tracking). Reading is per column, on request: a view on the source's
+// bytes, which may be a file loaded on demand.
+//
+// Columns are stored at their own width on purpose. Narrower storage (ids and sizes in u32) would
+// shrink the file but not re-opening: widening back to the contract's f64 fills fresh memory as
+// large as reading them wide, and filling fresh memory, not reading bytes, is what loading costs.
 
 export type Column = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
@@ -26,8 +29,8 @@ export type ColumnType = (typeof TYPES)[TypeCode];
 interface ColumnEntry {
   name: string;
   type: TypeCode;
-  /** How it is stored when not as `type`: a narrower type, or "fill" (every value is `fill`). */
-  stored?: TypeCode | "fill";
+  /** "fill": not stored, every value is `fill`. */
+  stored?: "fill";
   fill?: number;
   offset: number;
   length: number;
@@ -40,8 +43,6 @@ export interface PackedSource {
   readonly size: number;
   /** The bytes at [offset, offset + length), as a view that stays valid; throws when past the end. */
   bytes(offset: number, length: number): Uint8Array;
-  /** Where the columns lie, most wanted first: a source may load them ahead of use. */
-  prefetch?(ranges: readonly ByteRange[]): void;
 }
 
 export type ByteRange = readonly [offset: number, length: number];
@@ -67,24 +68,13 @@ function typeCode(column: Column): TypeCode {
   throw new TypeError(`no column type for ${column.constructor.name}`);
 }
 
-/** How a column can be stored: all one value, or the narrowest unsigned type its values fit. */
-function storage(column: Column, type: TypeCode): Pick<ColumnEntry, "stored" | "fill"> {
+/** A column all of one value is stored as that value (not NaN or -0, which a fill would lose). */
+function storage(column: Column): Pick<ColumnEntry, "stored" | "fill"> {
   if (column.length === 0) return {};
-  let min = column[0]!;
-  let max = min;
-  for (let i = 0; i < column.length; i++) {
-    const value = column[i]!;
-    // Only integers travel narrowed or as a fill: not NaN, fractions or -0.
-    if (type === "f64" && (!Number.isInteger(value) || Object.is(value, -0))) return {};
-    if (value < min) min = value;
-    else if (value > max) max = value;
-  }
-  if (min === max) return { stored: "fill", fill: min };
-  if (min < 0 || type === "u8" || type === "i32") return {};
-  const narrow: TypeCode | null =
-    max < 2 ** 8 ? "u8" : max < 2 ** 16 ? "u16" : max < 2 ** 32 ? "u32" : null;
-  if (!narrow || TYPES[narrow].BYTES_PER_ELEMENT >= TYPES[type].BYTES_PER_ELEMENT) return {};
-  return { stored: narrow };
+  const first = column[0]!;
+  if (Number.isNaN(first) || Object.is(first, -0)) return {};
+  for (let i = 1; i < column.length; i++) if (!Object.is(column[i], first)) return {};
+  return { stored: "fill", fill: first };
 }
 
 /** Packs `header` (any MessagePack-able object) and the named columns into one buffer. */
@@ -98,13 +88,8 @@ export function packColumns(
   let offset = 0;
   for (const [name, column] of Object.entries(columns)) {
     const type = typeCode(column);
-    const how = storage(column, type);
-    const bytes =
-      how.stored === "fill"
-        ? new Uint8Array(0)
-        : how.stored
-          ? TYPES[how.stored].from(column as ArrayLike<number>)
-          : column;
+    const how = storage(column);
+    const bytes = how.stored === "fill" ? new Uint8Array(0) : column;
     entries.push({ name, type, ...how, offset, length: column.length });
     stored.push(bytes);
     offset = align8(offset + bytes.byteLength);
@@ -128,8 +113,6 @@ export interface UnpackedColumns<H> {
   describe(name: string): { type: ColumnType; length: number } | undefined;
   /** Reads the named column: a view on the source's bytes when stored at its own width. */
   read(name: string): Column;
-  /** Tells the source to load columns ahead: `first` in that order, then the others if `all`. */
-  prefetch(first: readonly string[], all: boolean): void;
 }
 
 /**
@@ -161,7 +144,7 @@ export function unpackColumns<H>(
   }
   const range = (entry: ColumnEntry): ByteRange => [
     dataStart + entry.offset,
-    entry.stored === "fill" ? 0 : entry.length * storedType(entry).BYTES_PER_ELEMENT,
+    entry.stored === "fill" ? 0 : entry.length * TYPES[entry.type].BYTES_PER_ELEMENT,
   ];
   return {
     header,
@@ -174,26 +157,19 @@ export function unpackColumns<H>(
       if (!entry) throw new RangeError(`${source.name}: no column ${name}`);
       return readColumn(source, range(entry), entry);
     },
-    prefetch(first, all) {
-      const wanted = first.flatMap((name) => entries.get(name) ?? []);
-      const rest = all ? [...entries.values()].filter((entry) => !wanted.includes(entry)) : [];
-      source.prefetch?.([...wanted, ...rest].map(range).filter(([, length]) => length > 0));
-    },
   };
-}
-
-function storedType(entry: ColumnEntry): ColumnType {
-  return TYPES[entry.stored === "fill" || !entry.stored ? entry.type : entry.stored];
 }
 
 function validEntry(entry: ColumnEntry, dataStart: number, size: number): boolean {
   const Type = TYPES[entry?.type];
-  const stored = entry?.stored === "fill" ? null : TYPES[entry?.stored ?? entry?.type];
-  if (!Type || stored === undefined || typeof entry.name !== "string") return false;
+  if (!Type || typeof entry.name !== "string") return false;
   if (!Number.isSafeInteger(entry.offset) || !Number.isSafeInteger(entry.length)) return false;
   if (entry.offset < 0 || entry.length < 0) return false;
-  if (stored === null) return typeof entry.fill === "number";
-  return dataStart + entry.offset + entry.length * stored.BYTES_PER_ELEMENT <= size;
+  if (entry.stored === "fill") return typeof entry.fill === "number";
+  return (
+    entry.stored === undefined &&
+    dataStart + entry.offset + entry.length * Type.BYTES_PER_ELEMENT <= size
+  );
 }
 
 function readColumn(
@@ -207,16 +183,10 @@ function readColumn(
     const column = new Type(length);
     return entry.fill === 0 ? column : column.fill(entry.fill!);
   }
-  const Stored = storedType(entry);
   const bytes = source.bytes(from, byteLength);
-  const stored =
-    bytes.byteOffset % Stored.BYTES_PER_ELEMENT === 0
-      ? new Stored(bytes.buffer as ArrayBuffer, bytes.byteOffset, length)
-      : new Stored(bytes.slice().buffer);
-  if (Stored === Type) return stored;
-  const column = new Type(length);
-  column.set(stored);
-  return column;
+  return bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
+    ? new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset, length)
+    : new Type(bytes.slice().buffer);
 }
 
 function align8(n: number): number {

@@ -76,25 +76,6 @@ const TRACE_COLUMNS = {
   functionLine: Uint32Array,
   functionColumn: Uint32Array,
 } as const;
-// The order in which the first queries touch the columns (identify: distances, inrefs, edge names,
-// node names and ids, the root's edges; then show's sizes), for a source that loads them ahead.
-const FIRST_USE = [
-  "distance",
-  "firstInref",
-  "inrefEdge",
-  "inrefSource",
-  "edgeStrength",
-  "graph.edgeKind",
-  "graph.edgeName",
-  "graph.nodeName",
-  "graph.nodeKind",
-  "graph.nodeId",
-  "graph.firstEdge",
-  "graph.edgeTarget",
-  "graph.nodeSelfSize",
-  "retainedSize",
-  "dominator",
-];
 const TRACE_NODE_COLUMNS = ["id", "parent", "functionInfo", "count", "size"] as const;
 
 interface GraphHead {
@@ -186,13 +167,7 @@ export function decodeIndexCache(
     unpacked.header.edgeCount !== graph.edgeCount
   )
     return null;
-  const indexes = indexesOf(unpacked, graph);
-  if (indexes)
-    unpacked.prefetch(
-      FIRST_USE.filter((name) => !name.startsWith("graph.")),
-      false,
-    );
-  return indexes;
+  return indexesOf(unpacked, graph);
 }
 
 /** A snapshot re-opened from its cache alone: the graph and its indexes. */
@@ -215,9 +190,7 @@ export function decodeCachedSnapshot(
   if (!unpacked) return null;
   const graph = graphOf(unpacked, file);
   const indexes = graph && indexesOf(unpacked, graph);
-  if (!graph || !indexes) return null;
-  unpacked.prefetch(FIRST_USE, true);
-  return { graph, indexes };
+  return graph && indexes ? { graph, indexes } : null;
 }
 
 /** Whether a cache's bytes belong to the snapshot of `key` (and this version), damaged or not. */

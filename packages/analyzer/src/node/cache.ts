@@ -13,7 +13,7 @@ import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import type { ReadOptions } from "../readers/source.js";
 import { openSnapshot } from "./open.js";
-import { closeSidecarFile, openSidecarFile, type SidecarOptions } from "./sidecar-file.js";
+import { closeSidecarFile, openSidecarFile } from "./sidecar-file.js";
 
 // The sidecar index cache on disk: `<snapshot>.hmidx` next to the snapshot.
 //
@@ -81,8 +81,8 @@ export async function loadCachedSnapshot(
   return cached;
 }
 
-function openSidecar(snapshotPath: string, options?: SidecarOptions): PackedSource | null {
-  return openSidecarFile(indexCachePath(snapshotPath), options);
+function openSidecar(snapshotPath: string): PackedSource | null {
+  return openSidecarFile(indexCachePath(snapshotPath));
 }
 
 /** Writes the indexes' cache next to the snapshot, atomically (temp file, then rename). */
@@ -117,10 +117,10 @@ export interface IndexedSnapshot {
  */
 export async function openIndexed(
   snapshotPath: string,
-  options: ReadOptions & SidecarOptions = {},
+  options: ReadOptions = {},
 ): Promise<IndexedSnapshot> {
   const key = await snapshotCacheKey(snapshotPath).catch(() => null);
-  let sidecar = key && openSidecar(snapshotPath, options);
+  let sidecar = key && openSidecar(snapshotPath);
   if (key && sidecar) {
     const cached = decodeCachedSnapshot(sidecar, key, snapshotPath);
     if (cached) return { ...cached, cache: "hit" };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SnapshotReadError } from "../readers/source.js";
-import { closeSidecarFile, openSidecarFile, prefetched } from "./sidecar-file.js";
+import { closeSidecarFile, openSidecarFile } from "./sidecar-file.js";
 
 // Byte by byte, vitest's toEqual would take seconds on megabytes.
 const same = (a: Uint8Array, b: Uint8Array) =>
@@ -26,7 +26,7 @@ describe("the sidecar file", () => {
 
   it("reads each chunk when first asked for, from the file it opened", () => {
     const path = write();
-    const source = openSidecarFile(path, { prefetch: false })!;
+    const source = openSidecarFile(path)!;
     expect(source.size).toBe(content.byteLength);
     expect(same(source.bytes(5 << 20, 100), content.subarray(5 << 20, (5 << 20) + 100))).toBe(true);
     // Cut short after opening: what was read stays, what was not names the file and offset.
@@ -35,29 +35,6 @@ describe("the sidecar file", () => {
     expect(() => source.bytes(0, 10)).toThrow(SnapshotReadError);
     expect(() => source.bytes(0, 10)).toThrow(`${path}: at byte ${1 << 20}: expected`);
     expect(() => source.bytes(content.byteLength - 2, 3)).toThrow(SnapshotReadError);
-    closeSidecarFile(source);
-  });
-
-  it("loads ahead on a worker thread what it is told will be wanted", async () => {
-    const path = write();
-    const source = openSidecarFile(path)!;
-    source.prefetch!([
-      [8 << 20, 10],
-      [0, content.byteLength],
-    ]);
-    await prefetched(source);
-    // Everything was loaded before the file lost its bytes.
-    truncateSync(path, 0);
-    expect(same(source.bytes(0, content.byteLength), content)).toBe(true);
-    closeSidecarFile(source);
-  });
-
-  it("shares the work when asked for bytes while the worker loads them", async () => {
-    const path = write();
-    const source = openSidecarFile(path)!;
-    source.prefetch!([[0, content.byteLength]]);
-    expect(same(source.bytes(0, content.byteLength), content)).toBe(true);
-    await prefetched(source);
     closeSidecarFile(source);
   });
 

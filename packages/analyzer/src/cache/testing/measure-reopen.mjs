@@ -1,6 +1,6 @@
 // Measures re-opening a snapshot from its sidecar (never a test: speed is for benchmarks).
 //   pnpm --filter @heapmat/analyzer build
-//   node packages/analyzer/src/cache/testing/measure-reopen.mjs FILE [RUNS] [--no-prefetch]
+//   node packages/analyzer/src/cache/testing/measure-reopen.mjs FILE [RUNS]
 // Writes FILE's sidecar if it has none, then in RUNS fresh processes (default 3): openIndexed,
 // then `identify` (rendered, as the shell prints it) of 100 random reachable nodes, the bench's.
 // Prints per run: the open, the open plus the first identify (so the columns read on first use
@@ -13,14 +13,13 @@ import { performance } from "node:perf_hooks";
 const dist = process.env.MEASURE_DIST
   ? new URL(`file://${process.env.MEASURE_DIST.replace(/\/?$/, "/")}`)
   : new URL("../../../dist/", import.meta.url);
-const [file, runsArg, flag] = process.argv.slice(2);
-const prefetch = flag !== "--no-prefetch";
+const [file, runsArg] = process.argv.slice(2);
 
 if (process.env.MEASURE_REOPEN_CHILD) {
   const core = await import(new URL("index.js", dist).href);
   const node = await import(new URL("node/index.js", dist).href);
   const start = performance.now();
-  const { graph, indexes, cache } = await node.openIndexed(file, { prefetch });
+  const { graph, indexes, cache } = await node.openIndexed(file);
   const opened = performance.now();
   const nodes = randomReachable(indexes, 100, core.UNREACHABLE);
   const times = nodes.map((n) => {
