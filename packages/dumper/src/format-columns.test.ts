@@ -118,6 +118,42 @@ describe("decodeColumnValues", () => {
     ).toThrow(/do not fit/);
   });
 
+  it("predicts like the reference over thousands of keys (hash collisions)", () => {
+    // Pseudo-random edges: types, names and targets from a fixed LCG, owners in runs.
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const count = 5000;
+    const edgeOwner = Array.from({ length: count }, (_, r) => Math.floor(r / 3));
+    const table = new Float64Array(count * 3);
+    for (let r = 0; r < count; r++) {
+      table[r * 3] = random(kinds.length);
+      table[r * 3 + 1] = random(r % 2 ? 4000 : 2 ** 32);
+      table[r * 3 + 2] = random(20000);
+    }
+    const edgesContext: EdgeContext = { owner: edgeOwner, type: 0, name: 1, indexKind };
+    const slots = new SlotPredictor(edgesContext, table, 3, 0);
+    const data = new ByteBuffer();
+    let previous = 0;
+    for (let r = 0; r < count; r++) {
+      const v = table[r * 3 + 2]!;
+      data.varint(zigzag(v - slots.predict(r, previous)));
+      slots.remember(r, v);
+      previous = v;
+    }
+    const column: RawColumn = ["to_node", Encoding.SlotDelta, data.bytes.slice(0, data.length)];
+    const out = new Uint32Array(count);
+    decodeColumnInto(column, count, out, 0, {
+      owner: Uint32Array.from(edgeOwner),
+      type: Uint8Array.from({ length: count }, (_, r) => table[r * 3]!),
+      name: Uint32Array.from({ length: count }, (_, r) => table[r * 3 + 1]!),
+      indexKind,
+    });
+    expect([...out]).toEqual(Array.from({ length: count }, (_, r) => table[r * 3 + 2]));
+  });
+
   it("refuses slot deltas outside edges, a short column and too many rows", () => {
     const slots = encode(2, Encoding.SlotDelta, context);
     expect(() => decodeColumnValues(slots, rows.length, new Float64Array(20), null)).toThrow(

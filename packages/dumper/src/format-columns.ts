@@ -272,10 +272,12 @@ function decodeSlotDeltas(
   edges: EdgeRows,
 ) {
   const { owner, type, name, indexKind } = edges;
-  // (type, name) -> last target and its owner, in an open-addressing table on typed arrays:
-  // four numbers per slot side by side, so that a probe touches one cache line.
+  // (type, name) -> last target and its owner, in an open-addressing table on typed arrays: per
+  // slot the key (the reference's type * 2^32 + name), target and owner, side by side so that a
+  // probe touches one cache line. Fibonacci hashing: the product's top bits index the table.
   const { slots, stamp, generation } = slotTable(count);
   const mask = stamp.length - 1;
+  const shift = Math.clz32(mask);
   next = 0;
   let previous = 0;
   let previousOwner = -1;
@@ -286,17 +288,24 @@ function decodeSlotDeltas(
     let v: number;
     if (indexKind[t] === 1 && previousOwner === own) v = previous + d;
     else {
-      const key = name[r]!;
-      let h = slotHash(t, key) & mask;
-      while (stamp[h] === generation && !(slots[h * 4] === t && slots[h * 4 + 1] === key))
-        h = (h + 1) & mask;
-      const s = h * 4;
-      v = (stamp[h] === generation ? slots[s + 2]! + (own - slots[s + 3]!) : own) + d;
-      stamp[h] = generation;
-      slots[s] = t;
-      slots[s + 1] = key;
-      slots[s + 2] = v;
-      slots[s + 3] = own;
+      const n = name[r]!;
+      const key = t * 0x100000000 + n;
+      let h = Math.imul(n ^ Math.imul(t, 0x01000193), 0x9e3779b1) >>> shift;
+      for (;;) {
+        const s = h * 4;
+        if (stamp[h] !== generation) {
+          stamp[h] = generation;
+          slots[s] = key;
+          v = own + d;
+        } else if (slots[s] === key) v = slots[s + 1]! + (own - slots[s + 2]!) + d;
+        else {
+          h = (h + 1) & mask;
+          continue;
+        }
+        slots[s + 1] = v;
+        slots[s + 2] = own;
+        break;
+      }
     }
     out[start + r] = v;
     previous = v;
@@ -306,7 +315,7 @@ function decodeSlotDeltas(
 }
 
 interface SlotTable {
-  /** Per slot: type, name, last target, its owner. */
+  /** Per slot: key, last target, its owner, unused (four numbers: aligned). */
   slots: Float64Array;
   /** A slot is in use when its stamp is the current generation: no clearing between blocks. */
   stamp: Uint32Array;
@@ -314,11 +323,6 @@ interface SlotTable {
 }
 
 let reusedSlots: SlotTable | null = null;
-
-function slotHash(type: number, name: number): number {
-  const h = Math.imul(name | 0, 0x9e3779b1) ^ Math.imul(type | 0, 0x85ebca77);
-  return h ^ (h >>> 15);
-}
 
 /** A table with room for `count` keys at most half full, reused from block to block. */
 function slotTable(count: number): SlotTable {
