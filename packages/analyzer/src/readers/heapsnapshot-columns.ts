@@ -100,7 +100,7 @@ export class V8ColumnsBuilder {
     this.eName = ef.indexOf("name_or_index");
     this.eTo = ef.indexOf("to_node");
     this.edgeKindIsIndex = edgeKindIsIndexOf(meta.edge_types[0]);
-    this.nodeRecords = !idsOnly && startsWith(V8_NODE_FIELDS, nf) && nf.length >= 5;
+    this.nodeRecords = startsWith(V8_NODE_FIELDS, nf) && nf.length >= 5;
     this.edgeRecords = startsWith(V8_EDGE_FIELDS, ef) && ef.length === 3;
     if (!idsOnly) {
       this.fName = nf.indexOf("name");
@@ -241,6 +241,7 @@ export class V8ColumnsBuilder {
   ): number {
     this.roomForNodes(to - from);
     const F = this.nodeFields;
+    const all = !this.idsOnly;
     const { nodeKindCount, nodeCapacity } = this;
     const { nodeKind, nodeName, nodeId, nodeSelfSize, nodeTraceId, nodeDetachedness, firstEdge } =
       this;
@@ -318,15 +319,17 @@ export class V8ColumnsBuilder {
       if (j < to && b[j] === 0x0a) j++;
       if (j >= to || b[j] !== 0x2c || type >= nodeKindCount) break;
       nodeKind[n] = type;
-      nodeName[n] = name;
-      if (name > maxName) maxName = name;
       nodeId[n] = id;
       nodeSelfSize[n] = selfSize;
-      firstEdge[n] = edgeTotal;
-      edgeTotal += edges;
-      // Mostly zeros: the columns start zeroed, and pages never written cost no memory.
-      if (trace !== 0 && nodeTraceId) nodeTraceId[n] = trace;
-      if (detached !== 0 && nodeDetachedness) nodeDetachedness[n] = detached;
+      if (all) {
+        nodeName[n] = name;
+        if (name > maxName) maxName = name;
+        firstEdge[n] = edgeTotal;
+        edgeTotal += edges;
+        // Mostly zeros: the columns start zeroed, and pages never written cost no memory.
+        if (trace !== 0 && nodeTraceId) nodeTraceId[n] = trace;
+        if (detached !== 0 && nodeDetachedness) nodeDetachedness[n] = detached;
+      }
       n++;
       i = j + 1;
     }
