@@ -264,6 +264,25 @@ describe("readHeapSnapshot", () => {
     }
   });
 
+  it("reads locations whatever their field order", async () => {
+    const meta = json.snapshot.meta;
+    const oldFields = meta.location_fields as string[];
+    const newFields = ["line", "column", "object_index", "script_id"];
+    const locations: number[] = [];
+    for (let o = 0; o < json.locations.length; o += 4)
+      for (const name of newFields) locations.push(json.locations[o + oldFields.indexOf(name)]!);
+    const changed = {
+      ...json,
+      snapshot: { ...json.snapshot, meta: { ...meta, location_fields: newFields } },
+      locations,
+    };
+    const text = new TextEncoder().encode(JSON.stringify(changed));
+    const graph = await readHeapSnapshot(chunkedSource(text, () => 4093));
+    const whole = await readHeapSnapshot(bytesSource("whole", bytes));
+    expect(graph.locations).toEqual(whole.locations);
+    expect(graph.locations!.node.length).toBeGreaterThan(40);
+  });
+
   it("reads a snapshot with no nodes or edges", async () => {
     const empty = {
       ...json,
