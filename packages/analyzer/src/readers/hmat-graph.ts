@@ -67,6 +67,8 @@ export class HmatGraphBuilder {
   private readonly waiting: Array<{ block: Block; start: number }> = [];
   private readonly indexKind: Uint8Array;
   private owners = new Uint32Array(0);
+  /** Largest values seen, checked while each block is still in the cache: see `finish`. */
+  private readonly largest = { nodeKind: -1, nodeName: -1, edgeKind: -1, target: -1, edgeName: -1 };
 
   constructor(
     private readonly file: string,
@@ -104,9 +106,17 @@ export class HmatGraphBuilder {
     // edge_count lands one row on, then becomes a running sum (negative counts count as none).
     const targets = { ...this.nodes.arrays, edge_count: this.edgeStart };
     decodeBlock(this.file, block, this.meta.node_fields, targets, start, null, start + 1);
-    const end = this.edgeStart;
-    for (let i = start; i < start + block.count; i++)
-      end[i + 1] = end[i]! + Math.max(0, end[i + 1]!);
+    const { edgeStart } = this;
+    const { type, name } = this.nodes.arrays as { type: Uint8Array; name: Uint32Array };
+    let kind = this.largest.nodeKind;
+    let names = this.largest.nodeName;
+    for (let i = start; i < start + block.count; i++) {
+      edgeStart[i + 1] = edgeStart[i]! + Math.max(0, edgeStart[i + 1]!);
+      if (type[i]! > kind) kind = type[i]!;
+      if (name[i]! > names) names = name[i]!;
+    }
+    this.largest.nodeKind = kind;
+    this.largest.nodeName = names;
     this.flushEdges(false);
   }
 
@@ -132,11 +142,30 @@ export class HmatGraphBuilder {
         indexKind: this.indexKind,
       };
       decodeBlock(this.file, block, this.meta.edge_fields, this.edges!.arrays, start, rows, -1);
+      this.noteEdges(start, start + block.count);
     }
   }
 
-  /** The graph, once every section is in. */
-  finish(rest: HmatRest): HeapGraph {
+  private noteEdges(from: number, to: number): void {
+    const { type, name_or_index, to_node } = this.edges!.arrays as Record<string, Uint32Array>;
+    const { indexKind, largest } = this;
+    let { edgeKind, target, edgeName } = largest;
+    for (let e = from; e < to; e++) {
+      const t = type![e]!;
+      if (t > edgeKind) edgeKind = t;
+      if (to_node![e]! > target) target = to_node![e]!;
+      if (indexKind[t] !== 1 && name_or_index![e]! > edgeName) edgeName = name_or_index![e]!;
+    }
+    largest.edgeKind = edgeKind;
+    largest.target = target;
+    largest.edgeName = edgeName;
+  }
+
+  /**
+   * The graph, once every section is in, and whether every kind, name and target is in range
+   * (when not, the reader looks for the first value that is not, to name it).
+   */
+  finish(rest: HmatRest): { graph: HeapGraph; inRange: boolean } {
     this.flushEdges(true);
     const { meta } = this;
     const nodeCount = this.nodes.rows;
@@ -148,23 +177,24 @@ export class HmatGraphBuilder {
     for (let i = 1; i <= nodeCount; i++) firstEdge[i] = Math.min(this.edgeStart[i]!, edgeRows);
     this.edgeStart = new Float64Array(0);
 
-    const nodeName = node.name as Uint32Array;
-    const edgeKind = (edge.type as Uint8Array | undefined) ?? sharedArray(Uint8Array, 0);
-    const edgeName = (edge.name_or_index as Uint32Array | undefined) ?? sharedArray(Uint32Array, 0);
     const strings = rest.strings;
+    const { largest } = this;
     // A salvaged file may lack strings that names refer to.
-    let names = strings.length;
-    for (let i = 0; i < nodeCount; i++) if (nodeName[i]! >= names) names = nodeName[i]! + 1;
-    if (this.options.salvage)
-      for (let e = 0; e < edgeRows; e++)
-        if (this.indexKind[edgeKind[e]!] === 0 && edgeName[e]! >= names) names = edgeName[e]! + 1;
+    let names = Math.max(strings.length, largest.nodeName + 1);
+    if (this.options.salvage) names = Math.max(names, largest.edgeName + 1);
     // Bounded by the tables' size: a corrupt name index is an error later, not an allocation.
     const cells = nodeCount * meta.node_fields.length + edgeRows * meta.edge_fields.length;
     if (names - strings.length <= cells) while (strings.length < names) strings.push("");
 
     const tables = rest.otherTables();
     const edgeKinds = meta.edge_types[0];
-    return {
+    const inRange =
+      largest.nodeKind < meta.node_types[0].length &&
+      largest.nodeName < strings.length &&
+      largest.edgeKind < edgeKinds.length &&
+      largest.target < nodeCount &&
+      largest.edgeName < strings.length;
+    const graph: HeapGraph = {
       info: rest.info,
       nodeCount,
       edgeCount: edgeRows,
@@ -173,14 +203,14 @@ export class HmatGraphBuilder {
       edgeKinds,
       edgeKindIsIndex: edgeKindIsIndexOf(edgeKinds),
       nodeKind: node.type as Uint8Array,
-      nodeName,
+      nodeName: node.name as Uint32Array,
       nodeId: node.id as Float64Array,
       nodeSelfSize: node.self_size as Float64Array,
       nodeTraceId: (node.trace_node_id as Uint32Array | undefined) ?? null,
       nodeDetachedness: (node.detachedness as Uint8Array | undefined) ?? null,
       firstEdge,
-      edgeKind,
-      edgeName,
+      edgeKind: (edge.type as Uint8Array | undefined) ?? sharedArray(Uint8Array, 0),
+      edgeName: (edge.name_or_index as Uint32Array | undefined) ?? sharedArray(Uint32Array, 0),
       edgeTarget: (edge.to_node as Uint32Array | undefined) ?? sharedArray(Uint32Array, 0),
       rootIndex: 0,
       locations: rest.locations ? locations(this.file, meta, rest.locations) : null,
@@ -189,6 +219,7 @@ export class HmatGraphBuilder {
           ? trace(meta, tables.trace_function_infos, rest.traceTree)
           : null,
     };
+    return { graph, inRange };
   }
 }
 

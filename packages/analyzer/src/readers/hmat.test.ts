@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { convertFile, dump } from "@heapmat/dumper";
+import { Encoding, type RawColumn } from "@heapmat/dumper/format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hmatSections, rewriteHmatSection } from "../../test/fuzz/mutate.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
@@ -216,6 +217,23 @@ describe("readHmat", () => {
         v.edge_count = edges;
       });
       expectSameGraph(await readHmat(bytesSource("counts.hmat", edited)));
+    }
+  });
+
+  it("names the first node or edge whose type is out of range", async () => {
+    const bytes = readFileSync(hmatFile);
+    for (const [tag, row, expected] of [
+      ["nodes", 5, /at byte \d+: expected node 5's type to be a known node type/],
+      ["edges", 3, /at byte \d+: expected edge 3/],
+    ] as const) {
+      const edited = rewriteHmatSection(bytes, tag, (v) => {
+        const column = (v.columns as RawColumn[]).find(([name]) => name === "type")!;
+        expect(column[1]).toBe(Encoding.Bytes);
+        column[2][row] = 200;
+      });
+      const error = await readHmat(bytesSource("range.hmat", edited)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SnapshotReadError);
+      expect(String(error)).toMatch(expected);
     }
   });
 
