@@ -13,6 +13,7 @@ import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import type { ReadOptions } from "../readers/source.js";
 import { openSnapshot } from "./open.js";
+import { parallelIndexes } from "./parallel-index.js";
 import { closeSidecarFile, openSidecarFile } from "./sidecar-file.js";
 
 // The sidecar index cache on disk: `<snapshot>.hmidx` next to the snapshot.
@@ -135,7 +136,8 @@ export async function openIndexed(
   const cachedIndexes = sidecar && decodeIndexCache(sidecar, graph, key);
   if (cachedIndexes) return { graph, indexes: cachedIndexes, cache: "hit" };
   if (sidecar) closeSidecarFile(sidecar);
-  const indexes = indexHeap(graph);
+  // The cache needs every index: build them all now, on two threads where that pays.
+  const indexes = await parallelIndexes(graph);
   try {
     await saveIndexCache(snapshotPath, indexes, key);
     return { graph, indexes, cache: "written" };
