@@ -66,6 +66,8 @@ export class HmatGraphBuilder {
   private edgeStart: Float64Array;
   private readonly waiting: Array<{ block: Block; start: number }> = [];
   private readonly indexKind: Uint8Array;
+  /** Per edge kind: all ones when its name_or_index is a name, 0 when an index. */
+  private readonly namedMask: Int32Array;
   private owners = new Uint32Array(0);
   /** Largest values seen, checked while each block is still in the cache: see `finish`. */
   private readonly largest = { nodeKind: -1, nodeName: -1, edgeKind: -1, target: -1, edgeName: -1 };
@@ -96,6 +98,7 @@ export class HmatGraphBuilder {
           capacity(options.edgeCount, options.fileSize),
         );
     this.indexKind = indexKinds(meta.edge_types[0]);
+    this.namedMask = Int32Array.from(this.indexKind, (index) => (index === 1 ? 0 : -1));
   }
 
   /** Decodes a nodes block into the node columns. */
@@ -112,8 +115,8 @@ export class HmatGraphBuilder {
     let names = this.largest.nodeName;
     for (let i = start; i < start + block.count; i++) {
       edgeStart[i + 1] = edgeStart[i]! + Math.max(0, edgeStart[i + 1]!);
-      if (type[i]! > kind) kind = type[i]!;
-      if (name[i]! > names) names = name[i]!;
+      kind = Math.max(kind, type[i]!);
+      names = Math.max(names, name[i]!);
     }
     this.largest.nodeKind = kind;
     this.largest.nodeName = names;
@@ -146,15 +149,16 @@ export class HmatGraphBuilder {
     }
   }
 
+  /** Notes the largest edge kind, target and property name (branch-free: Math.max, a mask). */
   private noteEdges(from: number, to: number): void {
     const { type, name_or_index, to_node } = this.edges!.arrays as Record<string, Uint32Array>;
-    const { indexKind, largest } = this;
+    const { namedMask, largest } = this;
     let { edgeKind, target, edgeName } = largest;
     for (let e = from; e < to; e++) {
       const t = type![e]!;
-      if (t > edgeKind) edgeKind = t;
-      if (to_node![e]! > target) target = to_node![e]!;
-      if (indexKind[t] !== 1 && name_or_index![e]! > edgeName) edgeName = name_or_index![e]!;
+      edgeKind = Math.max(edgeKind, t);
+      target = Math.max(target, to_node![e]!);
+      edgeName = Math.max(edgeName, (name_or_index![e]! & (namedMask[t] ?? -1)) >>> 0);
     }
     largest.edgeKind = edgeKind;
     largest.target = target;
