@@ -62,8 +62,11 @@ function capacity(count: unknown, fileSize: number | undefined): number {
 export class HmatGraphBuilder {
   private readonly nodes: Columns;
   private readonly edges: Columns | null;
-  /** Per node read so far, and one past: its first edge row (a running sum of edge counts). */
-  private edgeStart: Float64Array;
+  /**
+   * Per node read so far, and one past: its first edge row, a running sum of edge counts that
+   * stops at 2^32 - 1. Clamped to the edges present, it becomes the graph's firstEdge.
+   */
+  private edgeStart: Uint32Array;
   private readonly waiting: Array<{ block: Block; start: number }> = [];
   private readonly indexKind: Uint8Array;
   /** Per edge kind: all ones when its name_or_index is a name, 0 when an index. */
@@ -90,7 +93,7 @@ export class HmatGraphBuilder {
       },
       nodes,
     );
-    this.edgeStart = new Float64Array(nodes + 1);
+    this.edgeStart = sharedArray(Uint32Array, nodes + 1);
     this.edges = options.idsOnly
       ? null
       : new Columns(
@@ -106,7 +109,7 @@ export class HmatGraphBuilder {
     const start = this.nodes.reserve(block.count);
     if (this.edgeStart.length < this.nodes.capacity + 1)
       this.edgeStart = grownTo(this.edgeStart, this.nodes.capacity + 1);
-    // edge_count lands one row on, then becomes a running sum (negative counts count as none).
+    // edge_count lands one row on, then becomes a running sum.
     const targets = { ...this.nodes.arrays, edge_count: this.edgeStart };
     decodeBlock(this.file, block, this.meta.node_fields, targets, start, null, start + 1);
     const { edgeStart } = this;
@@ -114,7 +117,7 @@ export class HmatGraphBuilder {
     let kind = this.largest.nodeKind;
     let names = this.largest.nodeName;
     for (let i = start; i < start + block.count; i++) {
-      edgeStart[i + 1] = edgeStart[i]! + Math.max(0, edgeStart[i + 1]!);
+      edgeStart[i + 1] = Math.min(edgeStart[i]! + edgeStart[i + 1]!, 0xffffffff);
       kind = Math.max(kind, type[i]!);
       names = Math.max(names, name[i]!);
     }
@@ -177,9 +180,13 @@ export class HmatGraphBuilder {
     const edge = this.edges?.trimmed() ?? {};
     const edgeRows = this.edges?.rows ?? 0;
     // Each node's edges, clamped to the edges present (idsOnly: none; salvage: what was complete).
-    const firstEdge = sharedArray(Uint32Array, nodeCount + 1);
-    for (let i = 1; i <= nodeCount; i++) firstEdge[i] = Math.min(this.edgeStart[i]!, edgeRows);
-    this.edgeStart = new Float64Array(0);
+    let firstEdge = this.edgeStart;
+    if (firstEdge.length !== nodeCount + 1) {
+      firstEdge = sharedArray(Uint32Array, nodeCount + 1);
+      firstEdge.set(this.edgeStart.subarray(0, nodeCount + 1));
+    }
+    for (let i = 1; i <= nodeCount; i++) firstEdge[i] = Math.min(firstEdge[i]!, edgeRows);
+    this.edgeStart = new Uint32Array(1);
 
     const strings = rest.strings;
     const { largest } = this;
@@ -346,7 +353,7 @@ function decodeBlock(
  * (rows past the last node's edges get the last node: the graph check rejects such a file anyway).
  */
 function blockOwners(
-  edgeStart: Float64Array,
+  edgeStart: Uint32Array,
   nodeCount: number,
   start: number,
   out: Uint32Array,
