@@ -112,17 +112,8 @@ export class HmatGraphBuilder {
     // edge_count lands one row on, then becomes a running sum.
     const targets = { ...this.nodes.arrays, edge_count: this.edgeStart };
     decodeBlock(this.file, block, this.meta.node_fields, targets, start, null, start + 1);
-    const { edgeStart } = this;
     const { type, name } = this.nodes.arrays as { type: Uint8Array; name: Uint32Array };
-    let kind = this.largest.nodeKind;
-    let names = this.largest.nodeName;
-    for (let i = start; i < start + block.count; i++) {
-      edgeStart[i + 1] = Math.min(edgeStart[i]! + edgeStart[i + 1]!, 0xffffffff);
-      kind = Math.max(kind, type[i]!);
-      names = Math.max(names, name[i]!);
-    }
-    this.largest.nodeKind = kind;
-    this.largest.nodeName = names;
+    noteNodes(this.edgeStart, type, name, start, start + block.count, this.largest);
     this.flushEdges(false);
   }
 
@@ -232,6 +223,30 @@ export class HmatGraphBuilder {
     };
     return { graph, inRange };
   }
+}
+
+/**
+ * Turns rows from..to-1 of edge counts (one row on) into running edge starts, and notes the
+ * largest node kind and name. Its own function: a loop inside addNodes was deoptimized on
+ * every call.
+ */
+function noteNodes(
+  edgeStart: Uint32Array,
+  type: Uint8Array,
+  name: Uint32Array,
+  from: number,
+  to: number,
+  largest: { nodeKind: number; nodeName: number },
+): void {
+  let kind = largest.nodeKind;
+  let names = largest.nodeName;
+  for (let i = from; i < to; i++) {
+    edgeStart[i + 1] = Math.min(edgeStart[i]! + edgeStart[i + 1]!, 0xffffffff);
+    kind = Math.max(kind, type[i]!);
+    names = Math.max(names, name[i]!);
+  }
+  largest.nodeKind = kind;
+  largest.nodeName = names;
 }
 
 type ArrayType = new (length: number) => ColumnTarget;
