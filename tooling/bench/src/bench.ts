@@ -31,7 +31,7 @@ export const MEASUREMENTS = {
   devtools: "DevTools' heap snapshot worker",
   "heapmat-heapsnapshot": "heapmat: read .heapsnapshot and index fully",
   "heapmat-hmat": "heapmat: read .hmat and index fully",
-  "heapmat-reopen": "heapmat: re-open with the sidecar index cache",
+  "heapmat-reopen": "heapmat: re-open with the sidecar index cache, identify one object",
   identify: "heapmat identify (and its text) on 100 random objects",
   leakreport: `heapmat-leakreport over ${LEAK_DUMPS} dumps`,
 } as const;

@@ -50,6 +50,9 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
       const opened = await phase("open", () => heapmat.openIndexed!(file));
       if (cache === "hit" && opened.cache !== "hit")
         throw new Error(`index cache: ${opened.cache}`);
+      // Columns load on first use: a first query shows what re-opening costs before an answer.
+      const first = await phase("first identify", () => heapmat.timeIdentify(opened.indexes, 1));
+      if ("unavailable" in first) return { unavailable: first.unavailable };
       return {
         nodes: opened.graph.nodeCount,
         edges: opened.graph.edgeCount,
