@@ -1,5 +1,5 @@
 import { freesByRefcount, type HeapGraph, indexHeap, pmatDescribe } from "@heapmat/analyzer";
-import { openSnapshot } from "@heapmat/analyzer/node";
+import { openSnapshot, parallelIndexes } from "@heapmat/analyzer/node";
 import { diffByClass } from "./analysis/diff.js";
 import { groupStructures } from "./analysis/groups.js";
 import { type MemorySample, memoryGrowth, pickSample } from "./analysis/memory-growth.js";
@@ -107,9 +107,11 @@ export async function findLeaks(
     done: 0,
     total: undefined,
   });
-  // Perl frees by refcount: what no root reaches (a cycle) is leaked, not garbage.
-  let indexes = indexHeap(last);
-  if (freesByRefcount(last)) indexes = indexHeap(withUnreachedHeads(indexes));
+  // Perl frees by refcount: what no root reaches (a cycle) is leaked, not garbage. V8 heaps need
+  // every index (leaked structures come from the dominator tree): built on two threads.
+  const indexes = freesByRefcount(last)
+    ? indexHeap(withUnreachedHeads(indexHeap(last)))
+    : await parallelIndexes(last);
 
   if (report.mode === "suspects") {
     report.groups = findSuspects(indexes, {

@@ -1,6 +1,7 @@
 import { type DumpInfo, type HeapGraph, lifelongKinds } from "@heapmat/analyzer";
 import { objectKey } from "../candidates.js";
 import { isStringKind, populationKey } from "../heap/classes.js";
+import { sortKeys } from "./sort-keys.js";
 
 /** What leak finding keeps of a dump once its graph is dropped. */
 export interface DumpDigest {
@@ -62,7 +63,7 @@ export function digest(
     keepObjects && nodeSelfSize.length >= nodeCount
       ? { keys: keys.slice(), sizes: nodeSelfSize.slice(0, nodeCount) }
       : null;
-  keys.sort();
+  sortKeys(keys);
   return {
     file,
     info: graph.info,

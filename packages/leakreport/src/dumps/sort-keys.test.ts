@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { sortKeys } from "./sort-keys.js";
+
+describe("sortKeys", () => {
+  const sorted = (keys: Float64Array) => Float64Array.from(keys).sort();
+  const sameBytes = (a: Float64Array, b: Float64Array) =>
+    Buffer.compare(new Uint8Array(a.buffer), new Uint8Array(b.buffer)) === 0;
+
+  it("orders keys of every width as the built-in sort does", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const bits of [10, 16, 31, 32, 33, 47, 53]) {
+      const keys = Float64Array.from({ length: 70_000 }, () =>
+        Math.floor(random() * random() * 2 ** bits),
+      );
+      const expected = sorted(keys);
+      sortKeys(keys);
+      expect(sameBytes(keys, expected), `${bits}-bit keys`).toBe(true);
+    }
+  });
+
+  it("keeps duplicates, and sorts short and empty arrays", () => {
+    const keys = Float64Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 1000);
+    const expected = sorted(keys);
+    sortKeys(keys);
+    expect(sameBytes(keys, expected)).toBe(true);
+    const short = Float64Array.of(3, 1, 2);
+    sortKeys(short);
+    expect([...short]).toEqual([1, 2, 3]);
+    const empty = new Float64Array(0);
+    sortKeys(empty);
+    expect(empty.length).toBe(0);
+  });
+});
