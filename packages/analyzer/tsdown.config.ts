@@ -1,8 +1,13 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  // The dominator thread is an entry of its own: a worker loads it by file.
-  entry: ["src/index.ts", "src/node/index.ts", "src/node/dominator-thread.ts"],
+  // The dominator and edges threads are entries of their own: a worker loads each by file.
+  entry: [
+    "src/index.ts",
+    "src/node/index.ts",
+    "src/node/dominator-thread.ts",
+    "src/node/edges-thread.ts",
+  ],
   format: ["esm"],
   target: "node20",
   platform: "neutral",

@@ -2,10 +2,10 @@
 // typed columns: allocated once from the header's counts, filled by tight loops over the bytes.
 
 import type { HeapGraph } from "../graph/heap-graph.js";
-import { sharedArray } from "../graph/shared-memory.js";
+import { grown, resize, V8EdgesBuilder } from "./heapsnapshot-edges.js";
 import type { IntArrayScanner } from "./json-numbers.js";
 import type { JsonFail } from "./json-value.js";
-import { edgeKindIsIndexOf, type V8Meta } from "./v8-columns.js";
+import type { V8Meta } from "./v8-columns.js";
 
 /** The part of a HeapGraph this builder makes. */
 export type NodeEdgeColumns = Pick<
@@ -26,9 +26,7 @@ export type NodeEdgeColumns = Pick<
 
 export class V8ColumnsBuilder {
   readonly nodeFields: number;
-  private readonly edgeFields: number;
   private readonly nodeKindCount: number;
-  private readonly edgeKindCount: number;
   private readonly fType: number;
   private readonly fName: number = -1;
   private readonly fId: number;
@@ -36,13 +34,8 @@ export class V8ColumnsBuilder {
   private readonly fEdges: number = -1;
   private readonly fTrace: number = -1;
   private readonly fDetached: number = -1;
-  private readonly eType: number;
-  private readonly eName: number;
-  private readonly eTo: number;
-  private readonly edgeKindIsIndex: Uint8Array;
-  /** Whether nodes and edges are in V8's usual field order, which whole-record loops expect. */
+  /** Whether nodes are in V8's usual field order, which the whole-record loop expects. */
   private readonly nodeRecords: boolean;
-  private readonly edgeRecords: boolean;
   private readonly one = new Float64Array(1);
 
   // Node columns, filled as numbers stream in; `nodeField` is the next field of node `nodeCount`.
@@ -59,15 +52,8 @@ export class V8ColumnsBuilder {
   private edgeTotal = 0;
   private maxNodeName = 0;
 
-  private edgeCount = 0;
-  private edgeField = 0;
-  private edgeCapacity = 0;
-  private edgeKind = new Uint8Array(0);
-  private edgeName = new Uint32Array(0);
-  private edgeTarget = new Uint32Array(0);
-  // Checked against the node and string counts once those are known, instead of a second pass.
-  private maxEdgeTarget = -1;
-  private maxEdgeName = -1;
+  /** The edges' own builder: the edges array is read apart from the nodes (maybe on a thread). */
+  readonly edges: V8EdgesBuilder;
 
   /**
    * Field positions come from `meta` (they differ between Node versions); counts from the header
@@ -77,7 +63,7 @@ export class V8ColumnsBuilder {
   constructor(
     meta: V8Meta,
     private readonly headerNodeCount: number,
-    private readonly headerEdgeCount: number,
+    readonly headerEdgeCount: number,
     private readonly idsOnly: boolean,
     private readonly fail: JsonFail,
     at: number,
@@ -90,18 +76,11 @@ export class V8ColumnsBuilder {
     for (const name of ["type", "name_or_index", "to_node"])
       if (!ef.includes(name)) fail(at, `snapshot.meta.edge_fields to include "${name}"`);
     this.nodeFields = nf.length;
-    this.edgeFields = ef.length;
     this.nodeKindCount = meta.node_types[0].length;
-    this.edgeKindCount = meta.edge_types[0].length;
     this.fType = nf.indexOf("type");
     this.fId = nf.indexOf("id");
     this.fSize = nf.indexOf("self_size");
-    this.eType = ef.indexOf("type");
-    this.eName = ef.indexOf("name_or_index");
-    this.eTo = ef.indexOf("to_node");
-    this.edgeKindIsIndex = edgeKindIsIndexOf(meta.edge_types[0]);
     this.nodeRecords = startsWith(V8_NODE_FIELDS, nf) && nf.length >= 5;
-    this.edgeRecords = startsWith(V8_EDGE_FIELDS, ef) && ef.length === 3;
     if (!idsOnly) {
       this.fName = nf.indexOf("name");
       this.fEdges = nf.indexOf("edge_count");
@@ -113,7 +92,8 @@ export class V8ColumnsBuilder {
     const upfront = (count: number, fields: number) =>
       Math.min(Math.max(count, 0), Math.floor((inputBytes ?? UNKNOWN_SIZE_BYTES) / (2 * fields)));
     this.growNodes(upfront(headerNodeCount, this.nodeFields));
-    if (!idsOnly) this.growEdges(upfront(headerEdgeCount, this.edgeFields));
+    const edgeCapacity = idsOnly ? 0 : upfront(headerEdgeCount, ef.length);
+    this.edges = new V8EdgesBuilder(meta, headerEdgeCount, fail, edgeCapacity);
   }
 
   /** The nodes' columns with no edges (idsOnly), after checking the count. */
@@ -140,10 +120,10 @@ export class V8ColumnsBuilder {
   all(stringCount: number, withTrace: boolean, end: number): NodeEdgeColumns {
     this.checkNodes(end);
     const n = this.nodeCount;
-    const m = this.edgeCount;
+    const m = this.edges.read.count;
     if (this.headerEdgeCount >= 0 && m !== this.headerEdgeCount)
       this.fail(end, `${this.headerEdgeCount} edges, as snapshot.edge_count says (found ${m})`);
-    if (this.edgeField !== 0) this.fail(end, "a whole number of edges in the edges array");
+    if (this.edges.read.field !== 0) this.fail(end, "a whole number of edges in the edges array");
     if (this.edgeTotal !== m)
       this.fail(
         end,
@@ -162,16 +142,14 @@ export class V8ColumnsBuilder {
       nodeTraceId: this.nodeTraceId && (withTrace ? trim(this.nodeTraceId, n) : null),
       nodeDetachedness: this.nodeDetachedness && trim(this.nodeDetachedness, n),
       firstEdge,
-      edgeKind: trim(this.edgeKind, m),
-      edgeName: trim(this.edgeName, m),
-      edgeTarget: trim(this.edgeTarget, m),
+      ...this.edges.trimmed(m),
     };
   }
 
   /** Where in the nodes or edges reading stopped, for a truncation message. */
   where(edges: boolean): string {
     return edges
-      ? `more of "edges" (edge ${this.edgeCount} of ${this.headerEdgeCount})`
+      ? this.edges.where()
       : `more of "nodes" (node ${this.nodeCount} of ${this.headerNodeCount})`;
   }
 
@@ -192,25 +170,20 @@ export class V8ColumnsBuilder {
    * structure and its errors. Each gear hands back to the faster one as soon as it can.
    */
   feed(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner, edges: boolean): number {
+    if (edges) return this.edges.feed(b, from, to, scanner);
     let i = from;
     for (;;) {
       if (scanner.ready) {
         const start = i;
-        if (edges) {
-          if (this.edgeRecords && this.edgeField === 0 && !scanner.afterValue)
-            i = this.edgeRecordsLoop(b, i, to, scanner);
-          i = this.fastEdges(b, i, to, scanner);
-        } else {
-          if (this.nodeRecords && this.nodeField === 0 && !scanner.afterValue)
-            i = this.nodeRecordsLoop(b, i, to, scanner);
-          i = this.fastNodes(b, i, to, scanner);
-        }
+        if (this.nodeRecords && this.nodeField === 0 && !scanner.afterValue)
+          i = this.nodeRecordsLoop(b, i, to, scanner);
+        i = this.fastNodes(b, i, to, scanner);
         if (i === to) return i;
         if (i !== start) continue;
       }
       const k = scanner.scan(b, i, to, this.one);
       i = scanner.pos;
-      if (k > 0) edges ? this.takeEdges(this.one, k, i) : this.takeNodes(this.one, k, i);
+      if (k > 0) this.takeNodes(this.one, k, i);
       if (scanner.done || i === to) return i;
     }
   }
@@ -220,12 +193,6 @@ export class V8ColumnsBuilder {
     const need = this.nodeCount + Math.ceil((bytes + 1) / 2 / this.nodeFields) + 1;
     if (this.headerNodeCount < 0 && need > this.nodeCapacity)
       this.growNodes(Math.max(need, 2 * this.nodeCapacity));
-  }
-
-  private roomForEdges(bytes: number): void {
-    const need = this.edgeCount + Math.ceil((bytes + 1) / 2 / this.edgeFields) + 1;
-    if (this.headerEdgeCount < 0 && need > this.edgeCapacity)
-      this.growEdges(Math.max(need, 2 * this.edgeCapacity));
   }
 
   /**
@@ -340,71 +307,6 @@ export class V8ColumnsBuilder {
     return i;
   }
 
-  /** Whole edges, V8's three fields in V8's order, like nodeRecordsLoop. */
-  private edgeRecordsLoop(
-    b: Uint8Array,
-    from: number,
-    to: number,
-    scanner: IntArrayScanner,
-  ): number {
-    this.roomForEdges(to - from);
-    const NF = this.nodeFields;
-    const { edgeKindCount, edgeCapacity, edgeKindIsIndex } = this;
-    const { edgeKind, edgeName, edgeTarget } = this;
-    const first = this.edgeCount;
-    let e = first;
-    let maxTarget = this.maxEdgeTarget;
-    let maxName = this.maxEdgeName;
-    let i = from;
-    // The numbers are parsed in place (a call per number costs a quarter more here, the file's
-    // largest part). `j` runs ahead and `i` moves only past a whole edge and its comma, so a
-    // break leaves `i` at the start of the edge that the number-by-number loop takes over.
-    while (e < edgeCapacity && i < to) {
-      let j = i;
-      let d = 0;
-      let kind = b[j]! - 48;
-      if (kind >>> 0 > 9) break;
-      for (j++; j < to; j++) {
-        d = b[j]! - 48;
-        if (d >>> 0 > 9) break;
-        kind = kind * 10 + d;
-      }
-      if (j + 1 >= to || b[j] !== 0x2c) break;
-      let name = b[++j]! - 48;
-      if (name >>> 0 > 9) break;
-      for (j++; j < to; j++) {
-        d = b[j]! - 48;
-        if (d >>> 0 > 9) break;
-        name = name * 10 + d;
-      }
-      if (j + 1 >= to || b[j] !== 0x2c) break;
-      let toNode = b[++j]! - 48;
-      if (toNode >>> 0 > 9) break;
-      for (j++; j < to; j++) {
-        d = b[j]! - 48;
-        if (d >>> 0 > 9) break;
-        toNode = toNode * 10 + d;
-      }
-      // V8 ends each edge with a newline before the comma.
-      if (j < to && b[j] === 0x0a) j++;
-      if (j >= to || b[j] !== 0x2c) break;
-      const target = toNode / NF;
-      if (kind >= edgeKindCount || target !== Math.floor(target)) break;
-      edgeKind[e] = kind;
-      edgeName[e] = name;
-      edgeTarget[e] = target;
-      if (target > maxTarget) maxTarget = target;
-      if (name > maxName && edgeKindIsIndex[kind] === 0) maxName = name;
-      e++;
-      i = j + 1;
-    }
-    this.edgeCount = e;
-    this.maxEdgeTarget = maxTarget;
-    this.maxEdgeName = maxName;
-    scanner.count += (e - first) * 3;
-    return i;
-  }
-
   /** Number by number, any field order; returns at a record's end for nodeRecordsLoop. */
   private fastNodes(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner): number {
     const F = this.nodeFields;
@@ -478,70 +380,6 @@ export class V8ColumnsBuilder {
     return i;
   }
 
-  private fastEdges(b: Uint8Array, from: number, to: number, scanner: IntArrayScanner): number {
-    const E = this.edgeFields;
-    const NF = this.nodeFields;
-    let e = this.edgeCount;
-    let f = this.edgeField;
-    this.roomForEdges(to - from);
-    const capacity = this.edgeCapacity;
-    if (e >= capacity) return from;
-    const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
-    const records = this.edgeRecords;
-    let afterValue = scanner.afterValue;
-    let parsed = 0;
-    let i = from;
-    while (i < to) {
-      const c = b[i]!;
-      let d = c - 48;
-      if (d >= 0 && d <= 9) {
-        if (afterValue) break;
-        let v = d;
-        let j = i + 1;
-        for (; j < to; j++) {
-          d = b[j]! - 48;
-          if (d >>> 0 > 9) break;
-          v = v * 10 + d;
-        }
-        if (j === to) break;
-        if (f === eType) {
-          if (v >= edgeKindCount) break;
-          edgeKind[e] = v;
-        } else if (f === eName) edgeName[e] = v;
-        else if (f === eTo) {
-          const target = v / NF;
-          if (target !== Math.floor(target)) break;
-          edgeTarget[e] = target;
-        }
-        // The comma that usually follows is taken here, saving a turn of the loop.
-        if (b[j] === 0x2c) {
-          i = j + 1;
-          afterValue = false;
-        } else {
-          i = j;
-          afterValue = true;
-        }
-        parsed++;
-        if (++f === E) {
-          f = 0;
-          this.tookEdge(e);
-          if (++e === capacity || (records && !afterValue)) break;
-        }
-      } else if (c === 0x2c) {
-        if (!afterValue) break;
-        afterValue = false;
-        i++;
-        if (records && f === 0) break;
-      } else if (c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09) i++;
-      else break;
-    }
-    this.edgeCount = e;
-    this.edgeField = f;
-    scanner.afterValue = afterValue;
-    scanner.count += parsed;
-    return i;
-  }
-
   private takeNodes(values: Float64Array, k: number, at: number): void {
     const F = this.nodeFields;
     let n = this.nodeCount;
@@ -580,62 +418,11 @@ export class V8ColumnsBuilder {
     this.maxNodeName = maxName;
   }
 
-  private takeEdges(values: Float64Array, k: number, at: number): void {
-    const E = this.edgeFields;
-    const NF = this.nodeFields;
-    let e = this.edgeCount;
-    let f = this.edgeField;
-    const need = e + Math.ceil((f + k) / E);
-    if (need > this.edgeCapacity)
-      this.growEdges(grown(need, this.edgeCapacity, this.headerEdgeCount));
-    const { eType, eName, eTo, edgeKindCount, edgeKind, edgeName, edgeTarget } = this;
-    for (let j = 0; j < k; j++) {
-      const v = values[j]!;
-      if (f === eType) {
-        if (v >= edgeKindCount) this.fail(at, `edge ${e}'s type to be below ${edgeKindCount}`);
-        edgeKind[e] = v;
-      } else if (f === eName) edgeName[e] = v;
-      else if (f === eTo) {
-        const target = v / NF;
-        if (target !== Math.floor(target))
-          this.fail(at, `edge ${e}'s to_node to be a multiple of ${NF} (found ${v})`);
-        edgeTarget[e] = target;
-      }
-      if (++f === E) {
-        f = 0;
-        this.tookEdge(e);
-        e++;
-      }
-    }
-    this.edgeCount = e;
-    this.edgeField = f;
-  }
-
-  /** Keeps the maxima that checkReferences needs, once edge `e` is complete. */
-  private tookEdge(e: number): void {
-    const target = this.edgeTarget[e]!;
-    const name = this.edgeName[e]!;
-    if (target > this.maxEdgeTarget) this.maxEdgeTarget = target;
-    if (name > this.maxEdgeName && this.edgeKindIsIndex[this.edgeKind[e]!] === 0)
-      this.maxEdgeName = name;
-  }
-
-  /**
-   * Names must index the strings and edges must point at nodes. The maxima were kept while
-   * reading; only a failure takes a pass over the edges, to name the first culprit.
-   */
+  /** Node names must index the strings; the edges check their own references. */
   private checkReferences(stringCount: number, end: number): void {
     if (this.nodeCount > 0 && this.maxNodeName >= stringCount)
       this.fail(end, `node names to index the ${stringCount} strings (found ${this.maxNodeName})`);
-    const { edgeKind, edgeName, edgeTarget, nodeCount, edgeKindIsIndex } = this;
-    if (this.maxEdgeTarget < nodeCount && this.maxEdgeName < stringCount) return;
-    for (let e = 0; e < this.edgeCount; e++) {
-      if (edgeTarget[e]! >= nodeCount)
-        this.fail(end, `edge ${e} to point at one of the ${nodeCount} nodes`);
-      if (edgeName[e]! >= stringCount && edgeKindIsIndex[edgeKind[e]!] === 0)
-        this.fail(end, `edge ${e}'s name to index the ${stringCount} strings`);
-    }
-    this.fail(end, `edges to point at one of the ${nodeCount} nodes (found ${this.maxEdgeTarget})`);
+    this.edges.checkReferences(this.nodeCount, stringCount, end);
   }
 
   private growNodes(capacity: number): void {
@@ -651,40 +438,19 @@ export class V8ColumnsBuilder {
     if (this.fDetached >= 0)
       this.nodeDetachedness = resize(this.nodeDetachedness ?? new Uint8Array(0), capacity);
   }
-
-  private growEdges(capacity: number): void {
-    this.edgeCapacity = capacity;
-    this.edgeKind = resize(this.edgeKind, capacity);
-    this.edgeName = resize(this.edgeName, capacity);
-    this.edgeTarget = resize(this.edgeTarget, capacity);
-  }
 }
 
 /** Without a known input size, header counts preallocate at most this many bytes' worth. */
 const UNKNOWN_SIZE_BYTES = 1 << 20;
 
-/** Doubling growth, stopping at the header's count when it is still ahead. */
-function grown(need: number, capacity: number, headerCount: number): number {
-  const doubled = Math.max(need, 2 * capacity);
-  return headerCount >= need ? Math.min(doubled, headerCount) : doubled;
-}
-
 type Column = Uint8Array | Uint32Array | Float64Array;
-
-/** A copy `length` long, on shared memory so that index building can hand it to a thread. */
-export function resize<T extends Column>(array: T, length: number): T {
-  if (array.length === length) return array;
-  const out = sharedArray(array.constructor as Parameters<typeof sharedArray<T>>[0], length);
-  out.set(array.length <= length ? array : (array.subarray(0, length) as T));
-  return out;
-}
 
 /** Exactly `length` long: the same array when it already is (the usual case: counts from the header). */
 function trim<T extends Column>(array: T, length: number): T {
   return resize(array, length);
 }
 
-/** V8's field orders, which the whole-record loops expect; older Nodes lack the last node fields. */
+/** V8's node field order, which the whole-record loop expects; older Nodes lack the last fields. */
 const V8_NODE_FIELDS = [
   "type",
   "name",
@@ -694,7 +460,6 @@ const V8_NODE_FIELDS = [
   "trace_node_id",
   "detachedness",
 ];
-const V8_EDGE_FIELDS = ["type", "name_or_index", "to_node"];
 
 export function startsWith(whole: readonly string[], part: readonly string[]): boolean {
   return part.length <= whole.length && part.every((name, i) => whole[i] === name);

@@ -3,7 +3,8 @@
 // through the scanner, which owns the JSON structure and its errors.
 
 import type { LocationColumns } from "../graph/heap-graph.js";
-import { resize, startsWith } from "./heapsnapshot-columns.js";
+import { startsWith } from "./heapsnapshot-columns.js";
+import { resize } from "./heapsnapshot-edges.js";
 import type { IntArrayScanner } from "./json-numbers.js";
 import { isSpace } from "./json-value.js";
 import type { V8Meta } from "./v8-columns.js";

@@ -3,7 +3,9 @@
 // node or edge. Files over 512 MB or 4 GB and strings tables over V8's string limit are fine.
 
 import type { HeapGraph, LocationColumns } from "../graph/heap-graph.js";
-import { resize, V8ColumnsBuilder } from "./heapsnapshot-columns.js";
+import { isShared } from "../graph/shared-memory.js";
+import { V8ColumnsBuilder } from "./heapsnapshot-columns.js";
+import { type EdgeColumns, type EdgesRead, resize } from "./heapsnapshot-edges.js";
 import { LocationsBuilder } from "./heapsnapshot-locations.js";
 import { TraceTreeScanner } from "./heapsnapshot-trace.js";
 import { IntArrayScanner } from "./json-numbers.js";
@@ -20,10 +22,48 @@ import {
 } from "./source.js";
 import { allocationTrace, edgeKindIsIndexOf, type V8Meta } from "./v8-columns.js";
 
+/**
+ * Someone to parse the `edges` array elsewhere (a worker thread), straight into the graph's shared
+ * columns, while this reader parses the rest and skips the edges' bytes. For a plain (not gzip'd)
+ * file whose layout was found beforehand: the offsets of the ':' after the top-level "nodes" and
+ * "edges" keys. The reader checks the "nodes" one before starting the work.
+ */
+export interface EdgesElsewhere {
+  nodesColon: number;
+  edgesColon: number;
+  start(job: EdgesJob): EdgesWork;
+  /**
+   * `b.indexOf(byte, from)`, faster: the skipped edges are most of the file, and a typed array's
+   * own indexOf goes about 40 times slower than node:buffer's (memchr).
+   */
+  indexOf(b: Uint8Array, byte: number, from: number): number;
+}
+
+/** What the edges' parser needs: the layout, the header's count and the columns to fill. */
+export interface EdgesJob {
+  meta: V8Meta;
+  headerEdgeCount: number;
+  /** Where the edges array's value starts (just after its key's ':'). */
+  from: number;
+  columns: EdgeColumns;
+}
+
+export interface EdgesWork {
+  /** Settles once the work is over, never rejects. */
+  done: Promise<EdgesOutcome>;
+  cancel(): void;
+}
+
+/** The edges read, or why not, as a SnapshotReadError's fields. */
+export type EdgesOutcome =
+  | { read: EdgesRead }
+  | { error: { offset: number; expected: string; truncated: boolean } };
+
 /** Reads a V8 heap snapshot, plain or gzip'd, into a heap graph. */
 export async function readHeapSnapshot(
   source: ByteSource,
   options: ReadOptions = {},
+  edgesElsewhere?: EdgesElsewhere,
 ): Promise<HeapGraph> {
   const progress = new Progress(source.size, options.onProgress);
   const peeked = await peekSource(source, 2);
@@ -34,14 +74,21 @@ export async function readHeapSnapshot(
     options.idsOnly === true,
     gzip,
     gzip ? undefined : source.size,
+    gzip || options.idsOnly ? undefined : edgesElsewhere,
   );
-  let read = 0;
-  for await (const chunk of input.chunks()) {
-    read += chunk.byteLength;
-    if (!gzip) progress.update(read);
-    if (parser.push(chunk)) break;
+  let graph: HeapGraph;
+  try {
+    let read = 0;
+    for await (const chunk of input.chunks()) {
+      read += chunk.byteLength;
+      if (!gzip) progress.update(read);
+      if (parser.push(chunk)) break;
+    }
+    await parser.joinEdges();
+    graph = parser.finish();
+  } catch (error) {
+    throw await parser.earliest(error);
   }
-  const graph = parser.finish();
   progress.end();
   return graph;
 }
@@ -59,7 +106,8 @@ type Section =
   | { kind: "header" | "skip"; scanner: ValueSkipper }
   | { kind: "nodes" | "edges" | "locations" | "traceInfos"; scanner: IntArrayScanner }
   | { kind: "trace"; scanner: TraceTreeScanner }
-  | { kind: "strings"; scanner: StringArrayScanner };
+  | { kind: "strings"; scanner: StringArrayScanner }
+  | { kind: "edgesElsewhere"; scanner: EdgesSkipper };
 
 const BATCH = 8192;
 const NEEDS_HEADER = new Set(["nodes", "edges", "locations", "trace_function_infos", "trace_tree"]);
@@ -88,6 +136,8 @@ class HeapSnapshotParser {
   private locations: LocationsBuilder | null = null;
   private traceInfos: Flat | null = null;
   private traceTree: TraceTreeScanner | null = null;
+  /** The edges being parsed elsewhere, until joined. */
+  private edgesWork: EdgesWork | null = null;
 
   constructor(
     private readonly file: string,
@@ -95,6 +145,7 @@ class HeapSnapshotParser {
     private readonly gzip: boolean,
     /** The JSON's size when known: header counts may not allocate beyond what it could hold. */
     private readonly inputBytes?: number,
+    private readonly edgesElsewhere?: EdgesElsewhere,
   ) {}
 
   /** Consumes one chunk; returns true when nothing more is needed (idsOnly, once nodes are in). */
@@ -148,6 +199,39 @@ class HeapSnapshotParser {
       i++;
     }
     return false;
+  }
+
+  /** Waits for the edges parsed elsewhere, if any, and takes them over. */
+  async joinEdges(): Promise<void> {
+    const work = this.edgesWork;
+    if (!work) return;
+    const outcome = await work.done;
+    this.edgesWork = null;
+    if ("error" in outcome) throw this.edgesError(outcome);
+    this.columns!.edges.adopt(outcome.read);
+  }
+
+  /**
+   * The error to report when reading failed: the first in the file, as a one-thread read would
+   * have met it. An error past the edges' start waits for theirs, which comes first if any.
+   */
+  async earliest(error: unknown): Promise<unknown> {
+    const work = this.edgesWork;
+    if (!work) return error;
+    this.edgesWork = null;
+    const before =
+      error instanceof SnapshotReadError && error.offset <= this.edgesElsewhere!.edgesColon;
+    if (before || !(error instanceof SnapshotReadError)) {
+      work.cancel();
+      return error;
+    }
+    const outcome = await work.done;
+    return "error" in outcome ? this.edgesError(outcome) : error;
+  }
+
+  private edgesError(outcome: Extract<EdgesOutcome, { error: unknown }>): SnapshotReadError {
+    const { offset, expected, truncated } = outcome.error;
+    return new SnapshotReadError(this.file, offset, expected, truncated);
   }
 
   /** The graph, once every chunk has been pushed. */
@@ -210,10 +294,22 @@ class HeapSnapshotParser {
         this.section = { kind: "header", scanner: new ValueSkipper(what, this.fail, 64 << 20) };
         return;
       case "nodes":
+        if (this.base + at === this.edgesElsewhere?.nodesColon) this.startEdgesElsewhere();
         this.section = { kind: "nodes", scanner: new IntArrayScanner(what, this.fail) };
         return;
       case "edges":
-        this.section = { kind: "edges", scanner: new IntArrayScanner(what, this.fail) };
+        if (this.edgesWork) {
+          // Found by the same rules as the "nodes" key just checked: a mismatch is a bug.
+          if (this.base + at !== this.edgesElsewhere!.edgesColon)
+            throw new Error(
+              `"edges" is not where it was found beforehand (byte ${this.base + at})`,
+            );
+          const { indexOf } = this.edgesElsewhere!;
+          this.section = {
+            kind: "edgesElsewhere",
+            scanner: new EdgesSkipper(what, this.fail, indexOf),
+          };
+        } else this.section = { kind: "edges", scanner: new IntArrayScanner(what, this.fail) };
         return;
       case "locations":
         this.locations = new LocationsBuilder(this.meta!, this.columns!.nodeFields);
@@ -238,6 +334,22 @@ class HeapSnapshotParser {
     }
   }
 
+  /** Hands the edges to the one who parses them elsewhere, when the columns allow it. */
+  private startEdgesElsewhere(): void {
+    const headerEdgeCount = this.columns!.headerEdgeCount;
+    const columns = this.columns!.edges.columns();
+    // Only columns of the header's full count, on shared memory, can be filled in place.
+    if (headerEdgeCount < 0 || columns.capacity !== headerEdgeCount) return;
+    if (!isShared(columns.edgeKind)) return;
+    const from = this.edgesElsewhere!.edgesColon + 1;
+    this.edgesWork = this.edgesElsewhere!.start({
+      meta: this.meta!,
+      headerEdgeCount,
+      from,
+      columns,
+    });
+  }
+
   /** Feeds the current top-level value; returns where the chunk's scan goes on. */
   private feedSection(b: Uint8Array, from: number, to: number): number {
     const section = this.section!;
@@ -247,6 +359,7 @@ class HeapSnapshotParser {
       case "skip":
       case "trace":
       case "strings":
+      case "edgesElsewhere":
         section.scanner.feed(b, i, to);
         i = section.scanner.pos;
         break;
@@ -296,6 +409,39 @@ class HeapSnapshotParser {
       at,
       this.inputBytes,
     );
+  }
+}
+
+/**
+ * Passes over the edges array, parsed elsewhere: finds its '[' and its ']' (the array holds only
+ * digits, commas and whitespace, so the first ']' closes it) without parsing a number.
+ */
+class EdgesSkipper {
+  done = false;
+  pos = 0;
+  private opened = false;
+
+  constructor(
+    private readonly what: string,
+    private readonly fail: JsonFail,
+    private readonly indexOf: EdgesElsewhere["indexOf"],
+  ) {}
+
+  feed(b: Uint8Array, from: number, to: number): void {
+    let i = from;
+    if (!this.opened) {
+      while (i < to && isSpace(b[i]!)) i++;
+      if (i === to) {
+        this.pos = i;
+        return;
+      }
+      if (b[i] !== 0x5b) this.fail(i, `'[' opening ${this.what}`);
+      this.opened = true;
+      i++;
+    }
+    const close = this.indexOf(b.subarray(0, to), 0x5d, i);
+    this.done = close >= 0;
+    this.pos = close >= 0 ? close + 1 : to;
   }
 }
 

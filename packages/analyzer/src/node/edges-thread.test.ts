@@ -1,0 +1,176 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { takeSnapshot } from "../../test/take-snapshot.js";
+import type { HeapGraph } from "../graph/heap-graph.js";
+import { type EdgesElsewhere, readHeapSnapshot } from "../readers/heapsnapshot.js";
+import { SnapshotReadError } from "../readers/source.js";
+import { edgesOnThread, fileSource } from "./open.js";
+
+/** Byte equality: vitest's deep equality walks typed arrays element by element, slowly. */
+const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) =>
+  Buffer.compare(
+    new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+    new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+  ) === 0;
+
+// The worker loads the built thread file, so this runs the thread as built (turbo builds first).
+const thread = new URL("../../dist/node/edges-thread.js", import.meta.url);
+
+/** The file read with its edges on the thread; fails the test if the thread was not used. */
+async function readThreaded(file: string): Promise<HeapGraph> {
+  const elsewhere = edgesOnThread(file, thread);
+  expect(
+    elsewhere,
+    "the thread's file is built and the file laid out as V8 writes it",
+  ).toBeDefined();
+  let started = 0;
+  const counting: EdgesElsewhere = {
+    ...elsewhere!,
+    start: (job) => {
+      started++;
+      return elsewhere!.start(job);
+    },
+  };
+  try {
+    return await readHeapSnapshot(await fileSource(file, { recycle: true }), {}, counting);
+  } finally {
+    expect(started).toBe(1);
+  }
+}
+
+const readOneThread = async (file: string) => readHeapSnapshot(await fileSource(file));
+
+/** The error a read throws, as plain fields. */
+async function failure(read: Promise<unknown>) {
+  const error = await read.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(error).toBeInstanceOf(SnapshotReadError);
+  const { file, offset, expected, truncated, message } = error as SnapshotReadError;
+  return { file, offset, expected, truncated, message };
+}
+
+describe("a .heapsnapshot's edges parsed on a second thread", () => {
+  let file: string;
+  let bytes: Buffer;
+  /** Where the edges array's '[' and ']' are. */
+  let edgesOpen: number;
+  let edgesClose: number;
+
+  beforeAll(() => {
+    file = takeSnapshot(`
+      class Leaf { constructor(i) { this.text = "leaf-" + i; this.next = null; } }
+      const leaves = [];
+      for (let i = 0; i < 20000; i++) leaves.push(new Leaf(i));
+      for (let i = 1; i < leaves.length; i += 7) leaves[i - 1].next = leaves[i];
+      globalThis.byName = new Map(leaves.map((leaf, i) => [String(i), leaf]));
+      globalThis.weak = new WeakMap([[leaves[3], { value: "held by the key" }]]);
+    `);
+    bytes = readFileSync(file);
+    edgesOpen = bytes.indexOf("[", bytes.indexOf('"edges"'));
+    edgesClose = bytes.indexOf("]", edgesOpen);
+  });
+
+  /** A copy of the snapshot, changed by `edit`, in the same temp folder. */
+  function variant(name: string, edit: (copy: Buffer) => Buffer): string {
+    const path = file.replace(/\.heapsnapshot$/, `-${name}.heapsnapshot`);
+    writeFileSync(path, edit(Buffer.from(bytes)));
+    return path;
+  }
+
+  it("gives the same graph as one thread, column by column", async () => {
+    const threaded = await readThreaded(file);
+    const reference = await readOneThread(file);
+    expect(threaded.edgeCount).toBe(reference.edgeCount);
+    expect(threaded.edgeCount).toBeGreaterThan(60000);
+    for (const column of [
+      "nodeKind",
+      "nodeName",
+      "nodeId",
+      "nodeSelfSize",
+      "firstEdge",
+      "edgeKind",
+      "edgeName",
+      "edgeTarget",
+    ] as const)
+      expect(sameBytes(threaded[column], reference[column]), column).toBe(true);
+    expect(threaded.strings).toEqual(reference.strings);
+    expect(threaded.nodeCount).toBe(reference.nodeCount);
+  });
+
+  it("reports a bad byte inside the edges at its offset, as one thread does", async () => {
+    const at = edgesOpen + Math.floor((edgesClose - edgesOpen) / 2);
+    const digit = bytes.indexOf(/[0-9]/.exec(bytes.toString("latin1", at, at + 16))![0], at);
+    const path = variant("bad-edge", (copy) => copy.fill("x", digit, digit + 1));
+    const threaded = await failure(readThreaded(path));
+    expect(threaded.offset).toBe(digit);
+    expect(threaded.message).toContain(path);
+    expect(threaded).toEqual(await failure(readOneThread(path)));
+  });
+
+  it("reports a file cut inside the edges as truncated, as one thread does", async () => {
+    const cut = edgesOpen + Math.floor((edgesClose - edgesOpen) / 3);
+    const path = variant("cut", (copy) => copy.subarray(0, cut));
+    const threaded = await failure(readThreaded(path));
+    expect(threaded).toMatchObject({ offset: cut, truncated: true });
+    expect(threaded.expected).toMatch(/^more of "edges" \(edge \d+ of \d+\)$/);
+    expect(threaded).toEqual(await failure(readOneThread(path)));
+  });
+
+  it("reports edges that disagree with the header's edge_count, as one thread does", async () => {
+    const path = variant("edge-count", (copy) => {
+      const count = /"edge_count":(\d+)/.exec(copy.toString("latin1", 0, 4096))!;
+      const at = copy.indexOf(count[0]) + count[0].length - 1;
+      // One less, in as many bytes: the last digit goes down by one, or a 0 becomes a 9 (ten more).
+      return copy.fill(
+        count[1]!.endsWith("0") ? "9" : String(Number(count[1]!.at(-1)) - 1),
+        at,
+        at + 1,
+      );
+    });
+    const threaded = await failure(readThreaded(path));
+    expect(threaded.expected).toMatch(/edges, as snapshot.edge_count says \(found \d+\)$/);
+    expect(threaded).toEqual(await failure(readOneThread(path)));
+  });
+
+  it("reports an error before the edges or after them at its own offset", async () => {
+    const inNodes = bytes.indexOf(",", bytes.indexOf('"nodes"') + 100);
+    const nodesPath = variant("bad-node", (copy) => copy.fill("x", inNodes, inNodes + 1));
+    const beforeEdges = await failure(readThreaded(nodesPath));
+    expect(beforeEdges.offset).toBe(inNodes);
+    expect(beforeEdges).toEqual(await failure(readOneThread(nodesPath)));
+
+    const inStrings = bytes.indexOf("[", bytes.indexOf('"strings"'));
+    const stringsPath = variant("bad-strings", (copy) => copy.fill("x", inStrings, inStrings + 1));
+    const afterEdges = await failure(readThreaded(stringsPath));
+    expect(afterEdges.offset).toBe(inStrings);
+    expect(afterEdges).toEqual(await failure(readOneThread(stringsPath)));
+  });
+
+  it("reports the edges' error first when there is one after them too", async () => {
+    const inEdges = edgesOpen + 10;
+    const inStrings = bytes.indexOf("[", bytes.indexOf('"strings"'));
+    const path = variant("two-errors", (copy) =>
+      copy.fill("x", inEdges, inEdges + 1).fill("x", inStrings, inStrings + 1),
+    );
+    const threaded = await failure(readThreaded(path));
+    expect(threaded.offset).toBe(inEdges);
+    expect(threaded).toEqual(await failure(readOneThread(path)));
+  });
+});
+
+describe("openSnapshot's edges thread", () => {
+  it("is taken from the size threshold on, and reads the same graph", async () => {
+    type NodeLayer = typeof import("./index.js");
+    const node = (await import(/* @vite-ignore */ "../../dist/node/index.js")) as NodeLayer;
+    const file = takeSnapshot(
+      `globalThis.items = Array.from({ length: 5000 }, (_, i) => ({ i }));`,
+    );
+    const threaded = await node.openSnapshot(file, { edgesThreadMinBytes: 0 });
+    const reference = await node.openSnapshot(file, { edgesThreadMinBytes: Infinity });
+    expect(sameBytes(threaded.edgeTarget, reference.edgeTarget)).toBe(true);
+    expect(sameBytes(threaded.edgeName, reference.edgeName)).toBe(true);
+    expect(sameBytes(threaded.firstEdge, reference.firstEdge)).toBe(true);
+  });
+});
