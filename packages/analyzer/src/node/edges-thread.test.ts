@@ -34,6 +34,7 @@ async function readThreaded(file: string): Promise<HeapGraph> {
   try {
     return await readHeapSnapshot(await fileSource(file, { recycle: true }), {}, counting);
   } finally {
+    elsewhere!.close();
     expect(started).toBe(1);
   }
 }

@@ -9,7 +9,6 @@ import { SnapshotReadError } from "../readers/source.js";
 
 export interface EdgesThreadInput {
   file: string;
-  job: EdgesJob;
 }
 
 const CHUNK = 1 << 20;
@@ -18,7 +17,7 @@ const CHUNK = 1 << 20;
  * The edges array from `job.from` on, read and parsed as the one-thread reader would. The next
  * chunk is read while this one is parsed: this thread has the longer part of the file.
  */
-async function parseEdges({ file, job }: EdgesThreadInput): Promise<EdgesOutcome> {
+async function parseEdges(file: string, job: EdgesJob): Promise<EdgesOutcome> {
   let base = job.from;
   const fail = (at: number, expected: string): never => {
     throw new SnapshotReadError(file, base + at, expected);
@@ -48,4 +47,8 @@ async function parseEdges({ file, job }: EdgesThreadInput): Promise<EdgesOutcome
   }
 }
 
-parentPort!.postMessage(await parseEdges(workerData as EdgesThreadInput));
+// Started early, the thread waits for its work: the columns to fill, once the header is read.
+const { file } = workerData as EdgesThreadInput;
+parentPort!.once("message", async (job: EdgesJob) => {
+  parentPort!.postMessage(await parseEdges(file, job));
+});

@@ -88,7 +88,7 @@ export interface OpenOptions extends ReadOptions {
  */
 export async function openSnapshot(path: string, options: OpenOptions = {}): Promise<HeapGraph> {
   let source: ByteSource;
-  let edgesElsewhere: EdgesElsewhere | undefined;
+  let edgesElsewhere: EdgesThread | undefined;
   const { edgesThreadMinBytes = 64 << 20, ...readOptions } = options;
   try {
     // The .heapsnapshot reader copies what it keeps, so its chunks can be recycled.
@@ -106,36 +106,58 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
     if (error instanceof SnapshotReadError) throw error;
     if ((error as NodeJS.ErrnoException)?.code) throw unreadable(path, error);
     throw error;
+  } finally {
+    edgesElsewhere?.close();
   }
 }
+
+/** EdgesElsewhere on a worker thread; `close` ends the thread if it was never given the work. */
+export type EdgesThread = EdgesElsewhere & { close(): void };
 
 /**
  * The edges array parsed on a worker thread, when the thread's file is built (in the sources, as
  * under tests of the sources, there is none) and the file's top level is laid out as V8 writes it.
+ * The thread starts before the file is searched, so that its start-up overlaps the search.
  */
 export function edgesOnThread(
   path: string,
   thread = new URL("./edges-thread.js", import.meta.url),
-): EdgesElsewhere | undefined {
+): EdgesThread | undefined {
   if (!existsSync(fileURLToPath(thread))) return undefined;
-  const layout = findNodesAndEdges(path);
-  if (!layout) return undefined;
+  const workerData: EdgesThreadInput = { file: path };
+  const worker = new Worker(thread, { workerData });
+  // Idle, it must not keep the process alive; given work, it must while the reader waits.
+  worker.unref();
+  const close = () => void worker.terminate();
+  const outcome = new Promise<EdgesOutcome>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the edges thread exited (${code})`)));
+  });
+  // Work cancelled or never given ends in the exit's rejection, which nobody awaits.
+  outcome.catch(() => {});
+  let layout: ReturnType<typeof findNodesAndEdges> = null;
+  try {
+    layout = findNodesAndEdges(path);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  if (!layout) {
+    close();
+    return undefined;
+  }
   return {
     ...layout,
     start(job) {
-      const workerData: EdgesThreadInput = { file: path, job };
-      const worker = new Worker(thread, { workerData });
-      const done = new Promise<EdgesOutcome>((resolve, reject) => {
-        worker.once("message", resolve);
-        worker.once("error", reject);
-        worker.once("exit", (code) => reject(new Error(`the edges thread exited (${code})`)));
-      });
-      const settled = done.finally(() => worker.terminate());
-      // Cancelled work ends in the exit's rejection, which nobody awaits.
-      settled.catch(() => {});
-      return { done: settled, cancel: () => void worker.terminate() };
+      worker.ref();
+      worker.postMessage(job);
+      const done = outcome.finally(close);
+      done.catch(() => {});
+      return { done, cancel: close };
     },
     indexOf: (b, byte, from) => Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(byte, from),
+    close,
   };
 }
 

@@ -225,8 +225,9 @@ class HeapSnapshotParser {
       work.cancel();
       return error;
     }
-    const outcome = await work.done;
-    return "error" in outcome ? this.edgesError(outcome) : error;
+    // A thread that failed to run has no error of the file's to tell.
+    const outcome = await work.done.catch(() => null);
+    return outcome && "error" in outcome ? this.edgesError(outcome) : error;
   }
 
   private edgesError(outcome: Extract<EdgesOutcome, { error: unknown }>): SnapshotReadError {
