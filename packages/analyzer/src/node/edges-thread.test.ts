@@ -164,7 +164,8 @@ describe("a .heapsnapshot's edges parsed on a second thread", () => {
 describe("openSnapshot's edges thread", () => {
   it("is taken from the size threshold on, and reads the same graph", async () => {
     type NodeLayer = typeof import("./index.js");
-    const node = (await import(/* @vite-ignore */ "../../dist/node/index.js")) as NodeLayer;
+    const built = "../../dist/node/index.js";
+    const node = (await import(/* @vite-ignore */ built)) as NodeLayer;
     const file = takeSnapshot(
       `globalThis.items = Array.from({ length: 5000 }, (_, i) => ({ i }));`,
     );
