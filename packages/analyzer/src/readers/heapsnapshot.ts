@@ -49,7 +49,7 @@ export interface EdgesJob {
 }
 
 export interface EdgesWork {
-  /** Settles once the work is over, never rejects. */
+  /** The outcome, the file's errors included; rejects only when the work itself could not run. */
   done: Promise<EdgesOutcome>;
   cancel(): void;
 }
