@@ -9,6 +9,6 @@ export {
   saveIndexCache,
   snapshotCacheKey,
 } from "./cache.js";
-export { fileSource, openSnapshot } from "./open.js";
+export { fileSource, type OpenOptions, openSnapshot } from "./open.js";
 export { indexOnTwoThreads, type ParallelIndexOptions, parallelIndexes } from "./parallel-index.js";
 export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";
