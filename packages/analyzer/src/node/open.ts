@@ -1,7 +1,5 @@
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { inflateSync } from "node:zlib";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readSnapshot, sniffFormat } from "../readers/detect.js";
@@ -12,6 +10,7 @@ import {
 } from "../readers/heapsnapshot.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "../readers/source.js";
 import type { EdgesThreadInput } from "./edges-thread.js";
+import { isBuilt, startThread } from "./threads.js";
 
 const CHUNK = 1 << 20;
 
@@ -123,17 +122,12 @@ export function edgesOnThread(
   path: string,
   thread = new URL("./edges-thread.js", import.meta.url),
 ): EdgesThread | undefined {
-  if (!existsSync(fileURLToPath(thread))) return undefined;
+  if (!isBuilt(thread)) return undefined;
   const workerData: EdgesThreadInput = { file: path };
-  const worker = new Worker(thread, { workerData });
+  const { worker, result: outcome } = startThread<EdgesOutcome>(thread, workerData, "edges");
   // Idle, it must not keep the process alive; given work, it must while the reader waits.
   worker.unref();
   const close = () => void worker.terminate();
-  const outcome = new Promise<EdgesOutcome>((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the edges thread exited (${code})`)));
-  });
   // Work cancelled or never given ends in the exit's rejection, which nobody awaits.
   outcome.catch(() => {});
   let layout: ReturnType<typeof findNodesAndEdges> = null;

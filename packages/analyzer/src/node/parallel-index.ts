@@ -1,9 +1,6 @@
 // Builds every index of a heap graph on two threads: the dominator tree on a worker, the inrefs and
 // then the distances on this one. Only where the columns are on shared memory (no copies) and the
 // heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { bfsDistances } from "../graph/distance.js";
 import type { DominatorTree } from "../graph/dominators.js";
 import { edgeStrengths, ephemeronNameFlags } from "../graph/edge-strength.js";
@@ -13,6 +10,7 @@ import { indexHeap } from "../graph/indexes.js";
 import { buildInrefs } from "../graph/inrefs.js";
 import { isShared } from "../graph/shared-memory.js";
 import type { DominatorThreadInput } from "./dominator-thread.js";
+import { isBuilt, startThread } from "./threads.js";
 
 export interface ParallelIndexOptions {
   /** Below this many nodes the indexes are built on this thread. Default 200,000. */
@@ -43,13 +41,8 @@ export async function indexOnTwoThreads(graph: HeapGraph): Promise<HeapIndexes> 
     graph: { nodeCount, firstEdge, edgeTarget, rootIndex, nodeSelfSize },
     strength: edgeStrength,
   };
-  const worker = new Worker(thread, { workerData: input });
+  const { worker, result: tree } = startThread<DominatorTree>(thread, input, "dominator");
   try {
-    const tree = new Promise<DominatorTree>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`the dominator thread exited (${code})`)));
-    });
     // While the worker numbers the nodes depth-first, build the inrefs it needs next.
     const inrefs = buildInrefs(graph);
     worker.postMessage(inrefs);
@@ -70,5 +63,5 @@ function computed(indexes: HeapIndexes): HeapIndexes {
 /** The worker's file beside this one once built; in the sources (tests) there is none. */
 function dominatorThreadFile(): URL | null {
   const url = new URL("./dominator-thread.js", import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : null;
+  return isBuilt(url) ? url : null;
 }
