@@ -1,17 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sameBytes } from "../../test/same-bytes.js";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { type EdgesElsewhere, readHeapSnapshot } from "../readers/heapsnapshot.js";
 import { SnapshotReadError } from "../readers/source.js";
 import { edgesOnThread, fileSource } from "./open.js";
-
-/** Byte equality: vitest's deep equality walks typed arrays element by element, slowly. */
-const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) =>
-  Buffer.compare(
-    new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
-    new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
-  ) === 0;
 
 // The worker loads the built thread file, so this runs the thread as built (turbo builds first).
 const thread = new URL("../../dist/node/edges-thread.js", import.meta.url);

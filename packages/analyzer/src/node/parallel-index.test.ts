@@ -1,16 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { sameBytes } from "../../test/same-bytes.js";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { isShared } from "../graph/shared-memory.js";
-
-/** Byte equality: vitest's deep equality walks typed arrays element by element, slowly. */
-const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) =>
-  Buffer.compare(
-    new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
-    new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
-  ) === 0;
 
 // The worker loads the built thread file, so this runs the package as built (turbo builds first).
 type NodeLayer = typeof import("./index.js");
