@@ -1,3 +1,4 @@
+import { type StrengthRule, strengthRule } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
@@ -9,11 +10,21 @@ export interface DominatorTree {
   retainedSize: Float64Array;
 }
 
-/** The columns the dominator tree reads: all a second thread needs of the graph. */
+/**
+ * What the dominator tree reads: all a second thread needs. Edge strengths come from the edge
+ * kinds by the rule (edge-strength.ts), so the tree need not wait for the strength column.
+ */
 export type DominatorInput = Pick<
   HeapGraph,
-  "nodeCount" | "firstEdge" | "edgeTarget" | "rootIndex" | "nodeSelfSize"
->;
+  "nodeCount" | "firstEdge" | "edgeTarget" | "edgeKind" | "rootIndex" | "nodeSelfSize"
+> & { strength: StrengthRule };
+
+/** The dominator tree's input from a whole graph. */
+export function dominatorInput(graph: HeapGraph): DominatorInput {
+  const { nodeCount, firstEdge, edgeTarget, edgeKind, rootIndex, nodeSelfSize } = graph;
+  const strength = strengthRule(graph.edgeKinds);
+  return { nodeCount, firstEdge, edgeTarget, edgeKind, rootIndex, nodeSelfSize, strength };
+}
 
 /** A depth-first numbering over strong edges from the root: step 1 of the dominator tree. */
 export interface DepthFirstNumbering {
@@ -34,19 +45,12 @@ export interface DepthFirstNumbering {
  * iterative, on typed arrays indexed by DFS number. The numbering needs no inrefs, so a second
  * thread can do it while the inrefs are built (node/parallel-index.ts).
  */
-export function buildDominatorTree(
-  graph: DominatorInput,
-  strength: Uint8Array,
-  inrefs: Inrefs,
-): DominatorTree {
-  return dominatorsFromNumbering(graph, strength, inrefs, depthFirstNumbering(graph, strength));
+export function buildDominatorTree(graph: DominatorInput, inrefs: Inrefs): DominatorTree {
+  return dominatorsFromNumbering(graph, inrefs, depthFirstNumbering(graph));
 }
 
-export function depthFirstNumbering(
-  graph: DominatorInput,
-  strength: Uint8Array,
-): DepthFirstNumbering {
-  const { nodeCount, firstEdge, edgeTarget, rootIndex } = graph;
+export function depthFirstNumbering(graph: DominatorInput): DepthFirstNumbering {
+  const { nodeCount, firstEdge, edgeTarget, edgeKind, rootIndex, strength } = graph;
   const STRONG = EdgeStrength.strong;
   const number = new Uint32Array(nodeCount);
   const vertex = new Uint32Array(nodeCount);
@@ -65,8 +69,9 @@ export function depthFirstNumbering(
     const end = firstEdge[node + 1]!;
     let e = stackEdge[top]!;
     let target = 0;
+    const kindStrength = node === rootIndex ? strength.fromRoot : strength.fromOther;
     for (; e < end; e++) {
-      if (strength[e] !== STRONG) continue;
+      if (kindStrength[edgeKind[e]!] !== STRONG) continue;
       target = edgeTarget[e]!;
       if (number[target] === 0) break;
     }
@@ -88,11 +93,11 @@ export function depthFirstNumbering(
 /** Steps 2 to 4 of the dominator tree, from the numbering. */
 export function dominatorsFromNumbering(
   graph: DominatorInput,
-  strength: Uint8Array,
   inrefs: Inrefs,
   { number, vertex, parent, scratch, reached }: DepthFirstNumbering,
 ): DominatorTree {
-  const { nodeCount, rootIndex, nodeSelfSize } = graph;
+  const { nodeCount, edgeKind, rootIndex, nodeSelfSize } = graph;
+  const { fromRoot, fromOther } = graph.strength;
   const NONE = UNREACHABLE;
   const STRONG = EdgeStrength.strong;
 
@@ -113,8 +118,11 @@ export function dominatorsFromNumbering(
     }
     let best = w; // the DFS parent is among the predecessors, so best ends up below w
     for (let r = start; r < end; r++) {
-      const from = number[inrefSource[r]!]!;
-      if (from === 0 || strength[inrefEdge[r]!] !== STRONG) continue;
+      const source = inrefSource[r]!;
+      const from = number[source]!;
+      if (from === 0) continue;
+      if ((source === rootIndex ? fromRoot : fromOther)[edgeKind[inrefEdge[r]!]!] !== STRONG)
+        continue;
       let v = from - 1;
       // Vertices numbered above w are processed, hence linked into the forest: eval(v) compresses
       // the path to just below its forest root, then reads the label. Those below w are their own.

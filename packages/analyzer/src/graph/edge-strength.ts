@@ -1,6 +1,5 @@
 import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength } from "./heap-index.js";
-import { sharedArray } from "./shared-memory.js";
 
 // The one place that decides how an edge counts for reachability, distances, dominators and paths.
 // The rules follow Chrome DevTools' heap snapshot worker (see packages/analyzer/README.md):
@@ -15,23 +14,38 @@ import { sharedArray } from "./shared-memory.js";
 // - Perl's `indirect` edges (.pmat) repeat a path that exists anyway ("value {k} via RV" skips the
 //   REF): they count as shortcuts, so a REF keeps dominating what it points to.
 
+/**
+ * The rule above as two tables: an edge's strength by its kind, for edges from the root and from
+ * any other node. Hot loops that read the edge kinds anyway (the dominator thread) use these
+ * instead of waiting for `edgeStrengths`.
+ */
+export interface StrengthRule {
+  fromRoot: Uint8Array;
+  fromOther: Uint8Array;
+}
+
+export function strengthRule(edgeKinds: readonly string[]): StrengthRule {
+  const fromOther = Uint8Array.from(edgeKinds, (kind) =>
+    kind === "weak"
+      ? EdgeStrength.weak
+      : kind === "shortcut" || kind === "indirect"
+        ? EdgeStrength.shortcut
+        : EdgeStrength.strong,
+  );
+  const fromRoot = Uint8Array.from(fromOther);
+  const v8Shortcut = edgeKinds.indexOf("shortcut");
+  if (v8Shortcut >= 0) fromRoot[v8Shortcut] = EdgeStrength.strong;
+  return { fromRoot, fromOther };
+}
+
 /** Strength of every edge, as values of `EdgeStrength`. */
 export function edgeStrengths(graph: HeapGraph): Uint8Array {
-  const kindStrength = new Uint8Array(graph.edgeKinds.length);
-  graph.edgeKinds.forEach((kind, k) => {
-    kindStrength[k] =
-      kind === "weak"
-        ? EdgeStrength.weak
-        : kind === "shortcut" || kind === "indirect"
-          ? EdgeStrength.shortcut
-          : EdgeStrength.strong;
-  });
+  const { fromRoot, fromOther } = strengthRule(graph.edgeKinds);
   const { edgeKind, firstEdge, rootIndex } = graph;
-  const strength = sharedArray(Uint8Array, graph.edgeCount);
-  for (let e = 0; e < strength.length; e++) strength[e] = kindStrength[edgeKind[e]!]!;
-  const v8Shortcut = graph.edgeKinds.indexOf("shortcut");
+  const strength = new Uint8Array(graph.edgeCount);
+  for (let e = 0; e < strength.length; e++) strength[e] = fromOther[edgeKind[e]!]!;
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++)
-    if (edgeKind[e] === v8Shortcut) strength[e] = EdgeStrength.strong;
+    strength[e] = fromRoot[edgeKind[e]!]!;
   return strength;
 }
 

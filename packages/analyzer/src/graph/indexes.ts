@@ -1,5 +1,5 @@
 import { bfsDistances } from "./distance.js";
-import { buildDominatorTree, type DominatorTree } from "./dominators.js";
+import { buildDominatorTree, type DominatorTree, dominatorInput } from "./dominators.js";
 import { edgeStrengths, ephemeronNameFlags } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
 import type { HeapIndexes, Inrefs } from "./heap-index.js";
@@ -77,7 +77,7 @@ class LazyIndexes implements HeapIndexes {
   }
 
   #dominatorTree(): DominatorTree {
-    this.#tree ??= buildDominatorTree(this.graph, this.edgeStrength, this.inrefs);
+    this.#tree ??= buildDominatorTree(dominatorInput(this.graph), this.inrefs);
     return this.#tree;
   }
 }

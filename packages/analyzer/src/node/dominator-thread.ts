@@ -7,16 +7,11 @@ import {
 } from "../graph/dominators.js";
 import type { Inrefs } from "../graph/heap-index.js";
 
-export interface DominatorThreadInput {
-  graph: DominatorInput;
-  strength: Uint8Array;
-}
-
-const { graph, strength } = workerData as DominatorThreadInput;
+const graph = workerData as DominatorInput;
 // The numbering needs no inrefs: it runs while the main thread builds them, which then arrive.
-const numbering = depthFirstNumbering(graph, strength);
+const numbering = depthFirstNumbering(graph);
 parentPort!.once("message", (inrefs: Inrefs) => {
-  const tree = dominatorsFromNumbering(graph, strength, inrefs, numbering);
+  const tree = dominatorsFromNumbering(graph, inrefs, numbering);
   // Made on this thread, on ordinary buffers: handed over, not copied.
   const buffers = [tree.dominator.buffer, tree.retainedSize.buffer] as ArrayBuffer[];
   parentPort!.postMessage(tree, buffers);

@@ -34,6 +34,7 @@ describe("indexes built on two threads", () => {
   it("reads the graph's columns onto shared memory, so the thread needs no copy", () => {
     expect(isShared(graph.firstEdge)).toBe(true);
     expect(isShared(graph.edgeTarget)).toBe(true);
+    expect(isShared(graph.edgeKind)).toBe(true);
     expect(isShared(graph.nodeSelfSize)).toBe(true);
   });
 

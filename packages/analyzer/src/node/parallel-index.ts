@@ -2,14 +2,13 @@
 // then the distances on this one. Only where the columns are on shared memory (no copies) and the
 // heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread.
 import { bfsDistances } from "../graph/distance.js";
-import type { DominatorTree } from "../graph/dominators.js";
+import { type DominatorTree, dominatorInput } from "../graph/dominators.js";
 import { edgeStrengths, ephemeronNameFlags } from "../graph/edge-strength.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { buildInrefs } from "../graph/inrefs.js";
 import { isShared } from "../graph/shared-memory.js";
-import type { DominatorThreadInput } from "./dominator-thread.js";
 import { isBuilt, startThread } from "./threads.js";
 
 export interface ParallelIndexOptions {
@@ -22,7 +21,9 @@ export async function parallelIndexes(
   graph: HeapGraph,
   options: ParallelIndexOptions = {},
 ): Promise<HeapIndexes> {
-  const shared = [graph.firstEdge, graph.edgeTarget, graph.nodeSelfSize].every(isShared);
+  const shared = [graph.firstEdge, graph.edgeTarget, graph.edgeKind, graph.nodeSelfSize].every(
+    isShared,
+  );
   if (shared && dominatorThreadFile() && graph.nodeCount >= (options.minNodes ?? 200_000)) {
     // A thread that cannot run (out of memory, say) costs only time: this one does it all.
     const indexes = await indexOnTwoThreads(graph).catch(() => null);
@@ -35,17 +36,14 @@ export async function parallelIndexes(
 export async function indexOnTwoThreads(graph: HeapGraph): Promise<HeapIndexes> {
   const thread = dominatorThreadFile();
   if (!thread) throw new Error("the dominator thread's file is not built");
-  const edgeStrength = edgeStrengths(graph);
-  const { nodeCount, firstEdge, edgeTarget, rootIndex, nodeSelfSize } = graph;
-  const input: DominatorThreadInput = {
-    graph: { nodeCount, firstEdge, edgeTarget, rootIndex, nodeSelfSize },
-    strength: edgeStrength,
-  };
+  // The thread starts first: it needs nothing computed here before its depth-first numbering.
+  const input = dominatorInput(graph);
   const { worker, result: tree } = startThread<DominatorTree>(thread, input, "dominator");
   try {
     // While the worker numbers the nodes depth-first, build the inrefs it needs next.
     const inrefs = buildInrefs(graph);
     worker.postMessage(inrefs);
+    const edgeStrength = edgeStrengths(graph);
     const distance = bfsDistances(graph, edgeStrength, ephemeronNameFlags(graph), () => inrefs);
     return indexHeap(graph, { edgeStrength, inrefs, distance, ...(await tree) });
   } finally {
