@@ -2,8 +2,19 @@ export { type AllocationFrame, allocationStack } from "./allocation-stack.js";
 export { propagateDetachedness } from "./detachedness.js";
 export { bfsDistances } from "./distance.js";
 export { type DominatorChildren, dominatorChildren } from "./dominator-children.js";
-export { buildDominatorTree, type DominatorTree } from "./dominators.js";
-export { type EphemeronPair, edgeStrengths, parseEphemeron } from "./edge-strength.js";
+export {
+  buildDominatorTree,
+  type DominatorInput,
+  type DominatorTree,
+  dominatorInput,
+} from "./dominators.js";
+export {
+  type EphemeronPair,
+  edgeStrengths,
+  parseEphemeron,
+  type StrengthRule,
+  strengthRule,
+} from "./edge-strength.js";
 export type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "./heap-graph.js";
 export { EdgeStrength, type HeapIndexes, type Inrefs, UNREACHABLE } from "./heap-index.js";
 export { type Histogram, histogram } from "./histogram.js";
