@@ -28,7 +28,7 @@ export function dominatorInput(graph: HeapGraph): DominatorInput {
 
 /** A depth-first numbering over strong edges from the root: step 1 of the dominator tree. */
 export interface DepthFirstNumbering {
-  /** Node -> DFS number + 1; 0 for nodes not reached. */
+  /** Node -> DFS number + 1; 0 for nodes not reached. The next step reuses it for its output. */
   number: Uint32Array;
   /** DFS number -> node. */
   vertex: Uint32Array;
@@ -96,7 +96,7 @@ export function dominatorsFromNumbering(
   inrefs: Inrefs,
   { number, vertex, parent, scratch, reached }: DepthFirstNumbering,
 ): DominatorTree {
-  const { nodeCount, edgeKind, rootIndex, nodeSelfSize } = graph;
+  const { edgeKind, rootIndex, nodeSelfSize } = graph;
   const { fromRoot, fromOther } = graph.strength;
   const NONE = UNREACHABLE;
   const STRONG = EdgeStrength.strong;
@@ -158,7 +158,8 @@ export function dominatorsFromNumbering(
   }
 
   // 4. Retained sizes: children come after their dominator in DFS order, so sum in reverse.
-  const dominator = new Uint32Array(nodeCount).fill(NONE);
+  // The numbering is no longer needed: its memory, already touched, holds the dominators.
+  const dominator = number.fill(NONE);
   const retainedSize = new Float64Array(nodeSelfSize);
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
