@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { inflateSync } from "node:zlib";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readSnapshot, sniffFormat } from "../readers/detect.js";
 import {
@@ -8,8 +7,12 @@ import {
   type EdgesOutcome,
   readHeapSnapshot,
 } from "../readers/heapsnapshot.js";
+import { readHmat } from "../readers/hmat.js";
+import type { HmatEdgesElsewhere, HmatEdgesOutcome } from "../readers/hmat-edges.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "../readers/source.js";
 import type { EdgesThreadInput } from "./edges-thread.js";
+import type { HmatEdgesThreadInput } from "./hmat-edges-thread.js";
+import { inflate } from "./inflate.js";
 import { isBuilt, startThread } from "./threads.js";
 
 const CHUNK = 1 << 20;
@@ -75,11 +78,17 @@ async function head(path: string): Promise<Uint8Array> {
 
 export interface OpenOptions extends ReadOptions {
   /**
-   * From this size on, a plain .heapsnapshot's `edges` array (about 60% of it) is parsed on a
-   * second thread while this one parses the rest. Default 64 MiB.
+   * From this file size on, the edges are read on a second thread while this one reads the rest:
+   * a plain .heapsnapshot's `edges` array (about 60% of it), a .hmat file's edge blocks from the
+   * last one backward (the edge blocks take most of its decoding time). Default 64 MiB for a
+   * .heapsnapshot, 4 MiB for a .hmat (about the same heap). Never when
+   * salvaging or reading ids only.
    */
   edgesThreadMinBytes?: number;
 }
+
+/** The default edgesThreadMinBytes of a .hmat file. */
+const HMAT_EDGES_THREAD_MIN_BYTES = 4 << 20;
 
 /**
  * Reads a snapshot file (.heapsnapshot, gzip'd or not, .hmat or .pmat: sniffed from its first
@@ -88,18 +97,24 @@ export interface OpenOptions extends ReadOptions {
 export async function openSnapshot(path: string, options: OpenOptions = {}): Promise<HeapGraph> {
   let source: ByteSource;
   let edgesElsewhere: EdgesThread | undefined;
-  const { edgesThreadMinBytes = 64 << 20, ...readOptions } = options;
+  let hmatEdges: HmatEdgesThread | undefined;
+  const { edgesThreadMinBytes, ...readOptions } = options;
   try {
+    const format = sniffFormat(await head(path));
     // The .heapsnapshot reader copies what it keeps, so its chunks can be recycled.
-    const plainJson = sniffFormat(await head(path)) === "heapsnapshot";
+    const plainJson = format === "heapsnapshot";
     source = await fileSource(path, { recycle: plainJson });
-    const wanted = plainJson && (source.size ?? 0) >= edgesThreadMinBytes && !options.idsOnly;
-    if (wanted && !options.salvage) edgesElsewhere = edgesOnThread(path);
+    const minBytes = edgesThreadMinBytes ?? (plainJson ? 64 << 20 : HMAT_EDGES_THREAD_MIN_BYTES);
+    const wanted = (source.size ?? 0) >= minBytes && !options.idsOnly && !options.salvage;
+    if (wanted && plainJson) edgesElsewhere = edgesOnThread(path);
+    if (wanted && format === "hmat") hmatEdges = hmatEdgesOnThread(path);
   } catch (error) {
+    hmatEdges?.close();
     throw unreadable(path, error);
   }
   try {
     if (edgesElsewhere) return await readHeapSnapshot(source, readOptions, edgesElsewhere);
+    if (hmatEdges) return await readHmat(source, { inflate, ...readOptions }, hmatEdges);
     return await readSnapshot(source, { inflate, ...readOptions });
   } catch (error) {
     if (error instanceof SnapshotReadError) throw error;
@@ -107,7 +122,40 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
     throw error;
   } finally {
     edgesElsewhere?.close();
+    hmatEdges?.close();
   }
+}
+
+/** HmatEdgesElsewhere on a worker thread; `close` ends the thread. */
+export type HmatEdgesThread = HmatEdgesElsewhere & { close(): void };
+
+/**
+ * A .hmat file's last edge blocks decoded on a worker thread, when the thread's file is built (in
+ * the sources, as under tests of the sources, there is none). The thread starts now, so that its
+ * start-up overlaps the reading of the nodes, and gets its work at the first edges section.
+ */
+export function hmatEdgesOnThread(
+  path: string,
+  thread = new URL("./hmat-edges-thread.js", import.meta.url),
+): HmatEdgesThread | undefined {
+  if (!isBuilt(thread)) return undefined;
+  const workerData: HmatEdgesThreadInput = { file: path };
+  const { worker, result } = startThread<HmatEdgesOutcome>(thread, workerData, "hmat edges");
+  // Idle, it must not keep the process alive; given work, it must while the reader waits.
+  worker.unref();
+  const close = () => void worker.terminate();
+  // Work cancelled or never given ends in the exit's rejection, which nobody awaits.
+  result.catch(() => {});
+  return {
+    start(job) {
+      worker.ref();
+      worker.postMessage(job);
+      const done = result.finally(close);
+      done.catch(() => {});
+      return { done, cancel: close };
+    },
+    close,
+  };
 }
 
 /** EdgesElsewhere on a worker thread; `close` ends the thread if it was never given the work. */
@@ -201,18 +249,6 @@ function after(fd: number, from: number, token: string): number {
 }
 
 const SEARCH_CHUNK = 4 << 20;
-
-/** Sections are a few MB inflated: a bigger stated length is not worth one buffer. */
-const MAX_INFLATE_CHUNK = 8 << 20;
-
-/**
- * node:zlib's synchronous inflate, its output in one buffer sized by the file's figure (no
- * joining of 16 KB pieces), within what a zlib stream can expand to (about 1032:1).
- */
-function inflate(deflated: Uint8Array, inflatedLength: number): Uint8Array {
-  const size = Math.min(inflatedLength, deflated.length * 1032 + 64, MAX_INFLATE_CHUNK);
-  return inflateSync(deflated, { chunkSize: Math.max(64, size || 0) });
-}
 
 function unreadable(path: string, error: unknown): SnapshotReadError {
   const code = (error as NodeJS.ErrnoException)?.code;

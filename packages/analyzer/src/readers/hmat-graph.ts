@@ -11,7 +11,7 @@ import {
   type RawColumn,
 } from "@heapmat/dumper/format";
 import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
-import { sharedArray } from "../graph/shared-memory.js";
+import { isShared, sharedArray } from "../graph/shared-memory.js";
 import { SnapshotReadError } from "./source.js";
 import { allocationTrace, edgeKindIsIndexOf, flattenTraceTree, type V8Meta } from "./v8-columns.js";
 
@@ -20,6 +20,30 @@ export interface Block {
   columns: RawColumn[];
   /** Where its section starts in the file, for errors. */
   offset: number;
+}
+
+/** The edge columns, filled in place (by the reader, and by a thread on the same shared memory). */
+export interface EdgeColumns {
+  type: Uint8Array;
+  name_or_index: Uint32Array;
+  to_node: Uint32Array;
+}
+
+/** The largest edge kind, target and property name seen: checked in range once, at the end. */
+export interface EdgeMaxima {
+  edgeKind: number;
+  target: number;
+  edgeName: number;
+}
+
+/** What a thread needs to decode edge blocks into the graph's columns: see HmatGraphBuilder.edgeShare. */
+export interface EdgeShare {
+  meta: Pick<V8Meta, "edge_fields" | "edge_types">;
+  columns: EdgeColumns;
+  /** Per node, and one past: its first edge row. */
+  edgeStart: Uint32Array;
+  nodeCount: number;
+  edgeCount: number;
 }
 
 /** The column-block tables decoded straight into the graph. */
@@ -68,12 +92,9 @@ export class HmatGraphBuilder {
    */
   private edgeStart: Uint32Array;
   private readonly waiting: Array<{ block: Block; start: number }> = [];
-  private readonly indexKind: Uint8Array;
-  /** Per edge kind: all ones when its name_or_index is a name, 0 when an index. */
-  private readonly namedMask: Int32Array;
-  private owners = new Uint32Array(0);
+  private readonly edgeDecoder: EdgeDecoder;
   /** Largest values seen, checked while each block is still in the cache: see `finish`. */
-  private readonly largest = { nodeKind: -1, nodeName: -1, edgeKind: -1, target: -1, edgeName: -1 };
+  private readonly largest = { nodeKind: -1, nodeName: -1 };
 
   constructor(
     private readonly file: string,
@@ -100,8 +121,7 @@ export class HmatGraphBuilder {
           { type: Uint8Array, name_or_index: Uint32Array, to_node: Uint32Array },
           capacity(options.edgeCount, options.fileSize),
         );
-    this.indexKind = indexKinds(meta.edge_types[0]);
-    this.namedMask = Int32Array.from(this.indexKind, (index) => (index === 1 ? 0 : -1));
+    this.edgeDecoder = new EdgeDecoder(file, meta);
   }
 
   /** Decodes a nodes block into the node columns. */
@@ -130,33 +150,48 @@ export class HmatGraphBuilder {
       const { block, start } = this.waiting[0]!;
       if (!all && start + block.count > known) return;
       this.waiting.shift();
-      const edges = this.edges!.arrays as { type: Uint8Array; name_or_index: Uint32Array };
-      if (this.owners.length < block.count) this.owners = new Uint32Array(block.count);
-      const rows: EdgeRows = {
-        owner: blockOwners(this.edgeStart, this.nodes.rows, start, this.owners, block.count),
-        type: edges.type.subarray(start, start + block.count),
-        name: edges.name_or_index.subarray(start, start + block.count),
-        indexKind: this.indexKind,
-      };
-      decodeBlock(this.file, block, this.meta.edge_fields, this.edges!.arrays, start, rows, -1);
-      this.noteEdges(start, start + block.count);
+      const columns = this.edges!.arrays as unknown as EdgeColumns;
+      this.edgeDecoder.decode(block, start, columns, this.edgeStart, this.nodes.rows);
     }
   }
 
-  /** Notes the largest edge kind, target and property name (branch-free: Math.max, a mask). */
-  private noteEdges(from: number, to: number): void {
-    const { type, name_or_index, to_node } = this.edges!.arrays as Record<string, Uint32Array>;
-    const { namedMask, largest } = this;
-    let { edgeKind, target, edgeName } = largest;
-    for (let e = from; e < to; e++) {
-      const t = type![e]!;
-      edgeKind = Math.max(edgeKind, t);
-      target = Math.max(target, to_node![e]!);
-      edgeName = Math.max(edgeName, (name_or_index![e]! & (namedMask[t] ?? -1)) >>> 0);
-    }
-    largest.edgeKind = edgeKind;
-    largest.target = target;
-    largest.edgeName = edgeName;
+  /** Rows of edges so far (decoded, waiting for their owners, or adopted). */
+  get edgeRows(): number {
+    return this.edges?.rows ?? 0;
+  }
+
+  /**
+   * The edge columns and owners for another thread to fill the rest in place, when they are
+   * final: every node in as the "v8" section counts them, their edge counts adding up to its
+   * edge_count, the columns that long and nothing waiting. Else null (one thread reads it all).
+   */
+  edgeShare(): EdgeShare | null {
+    const { edges, options } = this;
+    const nodeCount = this.nodes.rows;
+    const edgeCount = this.edgeStart[nodeCount];
+    const final =
+      edges !== null &&
+      this.waiting.length === 0 &&
+      nodeCount === options.nodeCount &&
+      edgeCount === options.edgeCount &&
+      edges.capacity === edgeCount &&
+      edges.rows < edgeCount;
+    const columns = edges?.arrays as unknown as EdgeColumns;
+    if (!final || !isShared(this.edgeStart) || !Object.values(columns).every(isShared)) return null;
+    const { edge_fields, edge_types } = this.meta;
+    return {
+      meta: { edge_fields, edge_types },
+      columns,
+      edgeStart: this.edgeStart,
+      nodeCount,
+      edgeCount,
+    };
+  }
+
+  /** Takes `rows` edge rows, next in order, that another thread decoded, and their maxima. */
+  adoptEdges(rows: number, maxima: EdgeMaxima): void {
+    this.edges?.reserve(rows);
+    this.edgeDecoder.note(maxima);
   }
 
   /**
@@ -180,7 +215,7 @@ export class HmatGraphBuilder {
     this.edgeStart = new Uint32Array(1);
 
     const strings = rest.strings;
-    const { largest } = this;
+    const largest = { ...this.largest, ...this.edgeDecoder.largest };
     // A salvaged file may lack strings that names refer to.
     let names = Math.max(strings.length, largest.nodeName + 1);
     if (this.options.salvage) names = Math.max(names, largest.edgeName + 1);
@@ -223,6 +258,75 @@ export class HmatGraphBuilder {
     };
     return { graph, inRange };
   }
+}
+
+/**
+ * Decodes edge blocks into edge columns, noting the largest values: the one decoder of the reader
+ * and of the thread that decodes a big file's last edge blocks (node/hmat-edges-thread.ts).
+ */
+export class EdgeDecoder {
+  readonly largest: EdgeMaxima = { edgeKind: -1, target: -1, edgeName: -1 };
+  private readonly indexKind: Uint8Array;
+  /** Per edge kind: all ones when its name_or_index is a name, 0 when an index. */
+  private readonly namedMask: Int32Array;
+  private owners = new Uint32Array(0);
+
+  constructor(
+    private readonly file: string,
+    private readonly meta: Pick<V8Meta, "edge_fields" | "edge_types">,
+  ) {
+    this.indexKind = indexKinds(meta.edge_types[0]);
+    this.namedMask = Int32Array.from(this.indexKind, (index) => (index === 1 ? 0 : -1));
+  }
+
+  /** Decodes `block` into rows start.. of `columns`, owned as `edgeStart` says. */
+  decode(
+    block: Block,
+    start: number,
+    columns: EdgeColumns,
+    edgeStart: Uint32Array,
+    nodeCount: number,
+  ): void {
+    const { count } = block;
+    if (this.owners.length < count) this.owners = new Uint32Array(count);
+    const rows: EdgeRows = {
+      owner: blockOwners(edgeStart, nodeCount, start, this.owners, count),
+      type: columns.type.subarray(start, start + count),
+      name: columns.name_or_index.subarray(start, start + count),
+      indexKind: this.indexKind,
+    };
+    const targets = columns as unknown as Record<string, ColumnTarget>;
+    decodeBlock(this.file, block, this.meta.edge_fields, targets, start, rows, -1);
+    this.note(noteEdges(columns, start, start + count, this.namedMask));
+  }
+
+  /** Merges maxima noted elsewhere. */
+  note(maxima: EdgeMaxima): void {
+    const { largest } = this;
+    largest.edgeKind = Math.max(largest.edgeKind, maxima.edgeKind);
+    largest.target = Math.max(largest.target, maxima.target);
+    largest.edgeName = Math.max(largest.edgeName, maxima.edgeName);
+  }
+}
+
+/** The largest edge kind, target and property name of rows from..to-1 (branch-free: Math.max, a mask). */
+function noteEdges(
+  columns: EdgeColumns,
+  from: number,
+  to: number,
+  namedMask: Int32Array,
+): EdgeMaxima {
+  const { type, name_or_index, to_node } = columns;
+  let edgeKind = -1;
+  let target = -1;
+  let edgeName = -1;
+  for (let e = from; e < to; e++) {
+    const t = type[e]!;
+    edgeKind = Math.max(edgeKind, t);
+    target = Math.max(target, to_node[e]!);
+    edgeName = Math.max(edgeName, (name_or_index[e]! & (namedMask[t] ?? -1)) >>> 0);
+  }
+  return { edgeKind, target, edgeName };
 }
 
 /**

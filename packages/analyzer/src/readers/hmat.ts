@@ -7,20 +7,18 @@ import {
   HMAT_VERSION,
   isHmat,
   NODE_OFFSET_FIELDS,
-  type RawColumn,
   Section,
   type StringEntry,
   type StringsBlock,
   TABLES,
   unpackStrings,
 } from "@heapmat/dumper/format";
-import { Unpackr } from "msgpackr";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
+import { EdgesMeeting, type HmatEdgesElsewhere } from "./hmat-edges.js";
 import { type Block, GRAPH_TABLES, HmatGraphBuilder } from "./hmat-graph.js";
+import { checkBlock, expectedBody, type Frame, frameHeader, unpackBody } from "./hmat-sections.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
 import type { V8Meta } from "./v8-columns.js";
-
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 
 /** Tables an idsOnly read still needs. */
 const IDS_ONLY_SECTIONS = new Set<string>([
@@ -33,8 +31,29 @@ const IDS_ONLY_SECTIONS = new Set<string>([
 
 const KNOWN_SECTIONS = new Set<string>(Object.values(Section));
 
-/** Reads a .hmat file into a heap graph. */
-export async function readHmat(source: ByteSource, options: ReadOptions = {}): Promise<HeapGraph> {
+/**
+ * Reads a .hmat file into a heap graph; with `edgesElsewhere`, the edge blocks from the last one
+ * backward are decoded elsewhere meanwhile (hmat-edges.ts), unless salvaging or reading ids only.
+ */
+export async function readHmat(
+  source: ByteSource,
+  options: ReadOptions = {},
+  edgesElsewhere?: HmatEdgesElsewhere,
+): Promise<HeapGraph> {
+  const shared = edgesElsewhere && !options.salvage && !options.idsOnly;
+  const meeting = shared ? new EdgesMeeting(edgesElsewhere) : null;
+  try {
+    return await readSections(source, options, meeting);
+  } finally {
+    meeting?.end();
+  }
+}
+
+async function readSections(
+  source: ByteSource,
+  options: ReadOptions,
+  meeting: EdgesMeeting | null,
+): Promise<HeapGraph> {
   const frames = new FrameStream(source);
   let info: Record<string, unknown> = {};
   let meta: V8Meta | null = null;
@@ -50,6 +69,8 @@ export async function readHmat(source: ByteSource, options: ReadOptions = {}): P
     // Unknown tags come from newer writers: skip them unread.
     if (!KNOWN_SECTIONS.has(frame.tag)) continue;
     if (options.idsOnly && !IDS_ONLY_SECTIONS.has(frame.tag)) continue;
+    if (frame.tag === Section.Edges && builder && (await meeting?.skip(frame.offset, builder)))
+      continue;
     const value = await decodeBody(source.name, frame, options.inflate);
     // A section that decodes but is not what its tag promises is named as such, never a TypeError.
     try {
@@ -145,23 +166,6 @@ function checkMeta(meta: V8Meta): V8Meta {
   return meta;
 }
 
-/** A column block's shape, and a row count its columns can hold (each row takes a byte or more). */
-function checkBlock(value: Record<string, unknown>, offset: number): Block {
-  const { count, columns } = value as { count: unknown; columns: unknown };
-  if (!Number.isSafeInteger(count) || (count as number) < 0 || !Array.isArray(columns))
-    throw new TypeError("a block needs a row count and columns");
-  for (const column of columns)
-    if (
-      !Array.isArray(column) ||
-      typeof column[0] !== "string" ||
-      typeof column[1] !== "number" ||
-      !(column[2] instanceof Uint8Array) ||
-      column[2].length < (count as number)
-    )
-      throw new TypeError(`column ${String(column?.[0])} cannot hold ${count} rows`);
-  return { count: count as number, columns: columns as RawColumn[], offset };
-}
-
 /** What makes a decoded graph unsafe to query: kinds, names and targets out of range. */
 function graphProblem(g: HeapGraph): string | null {
   const n = g.nodeCount;
@@ -254,37 +258,18 @@ function decodeTables(
   return out;
 }
 
-interface Frame {
-  tag: string;
-  rawLength: number;
-  body: Uint8Array;
-  offset: number;
-}
-
 async function decodeBody(
   file: string,
   frame: Frame,
   inflate: ReadOptions["inflate"],
 ): Promise<Record<string, unknown>> {
-  const expected = `a zlib-compressed MessagePack "${frame.tag}" section`;
   let raw: Uint8Array;
   try {
     raw = inflate ? inflate(frame.body, frame.rawLength) : await inflateAsync(frame.body);
   } catch {
-    throw new SnapshotReadError(file, frame.offset, expected);
+    throw new SnapshotReadError(file, frame.offset, expectedBody(frame));
   }
-  // The stated length sizes the inflater's buffer: a wrong one is a corrupt file.
-  if (raw.length !== frame.rawLength)
-    throw new SnapshotReadError(
-      file,
-      frame.offset,
-      `${expected} of ${frame.rawLength} bytes once inflated (it inflates to ${raw.length})`,
-    );
-  try {
-    return unpackr.unpack(raw) as Record<string, unknown>;
-  } catch {
-    throw new SnapshotReadError(file, frame.offset, expected);
-  }
+  return unpackBody(file, frame, raw);
 }
 
 /** The browser's way: DecompressionStream, asynchronous. */
@@ -361,67 +346,20 @@ class FrameStream {
   /** The next complete section, or null when more bytes are needed. */
   private next(): Frame | null {
     const b = this.buffer;
-    const fail = (at: number, expected: string): never => {
+    const header = frameHeader(b, (at, expected) => {
       throw new SnapshotReadError(this.source.name, this.bufferStart + at, expected);
-    };
-    if (b.length < 1) return null;
-    if (b[0] !== 0x93) fail(0, "a section: a MessagePack array of 3");
-    let at = 1;
-    // tag: fixstr or str8
-    if (b.length < at + 2) return null;
-    let tagLength: number;
-    if ((b[at]! & 0xe0) === 0xa0) {
-      tagLength = b[at]! & 0x1f;
-      at += 1;
-    } else if (b[at] === 0xd9) {
-      tagLength = b[at + 1]!;
-      at += 2;
-    } else return fail(at, "a section tag (a MessagePack string)");
-    if (b.length < at + tagLength + 1) return null;
-    const tag = new TextDecoder().decode(b.subarray(at, at + tagLength));
-    at += tagLength;
-    const rawLength = this.uint(b, at, fail);
-    if (rawLength === null) return null;
-    at = rawLength.next;
-    if (b.length < at + 1) return null;
-    const kind = b[at]!;
-    const size =
-      kind === 0xc4
-        ? 1
-        : kind === 0xc5
-          ? 2
-          : kind === 0xc6
-            ? 4
-            : fail(at, "a section body (MessagePack bin)");
-    if (b.length < at + 1 + size) return null;
-    let length = 0;
-    for (let i = 0; i < size; i++) length = length * 256 + b[at + 1 + i]!;
-    at += 1 + size;
+    });
+    if (!header) return null;
+    const { at, length } = header;
     if (b.length < at + length) return null;
     const frame: Frame = {
-      tag,
-      rawLength: rawLength.value,
+      tag: header.tag,
+      rawLength: header.rawLength,
       body: b.slice(at, at + length),
       offset: this.bufferStart,
     };
     this.consume(at + length);
     this.completeUpTo = this.bufferStart;
     return frame;
-  }
-
-  private uint(
-    b: Uint8Array,
-    at: number,
-    fail: (at: number, expected: string) => never,
-  ): { value: number; next: number } | null {
-    if (b.length < at + 1) return null;
-    const kind = b[at]!;
-    if (kind < 0x80) return { value: kind, next: at + 1 };
-    const size = kind === 0xcc ? 1 : kind === 0xcd ? 2 : kind === 0xce ? 4 : kind === 0xcf ? 8 : 0;
-    if (size === 0) fail(at, "a section's raw length (a MessagePack unsigned int)");
-    if (b.length < at + 1 + size) return null;
-    let value = 0;
-    for (let i = 0; i < size; i++) value = value * 256 + b[at + 1 + i]!;
-    return { value, next: at + 1 + size };
   }
 }
