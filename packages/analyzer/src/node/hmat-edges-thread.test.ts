@@ -8,7 +8,11 @@ import { sameBytes } from "../../test/same-bytes.js";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readHmat } from "../readers/hmat.js";
-import type { HmatEdgesElsewhere, HmatEdgesOutcome } from "../readers/hmat-edges.js";
+import {
+  claimedBack,
+  type HmatEdgesElsewhere,
+  type HmatEdgesOutcome,
+} from "../readers/hmat-edges.js";
 import { frameHeader } from "../readers/hmat-sections.js";
 import { SnapshotReadError } from "../readers/source.js";
 import { inflate } from "./inflate.js";
@@ -17,8 +21,15 @@ import { fileSource, hmatEdgesOnThread } from "./open.js";
 // The worker loads the built thread file, so this runs the thread as built (turbo builds first).
 const thread = new URL("../../dist/node/hmat-edges-thread.js", import.meta.url);
 
-/** The file read with its last edge blocks on the thread, and what the thread reported. */
-async function readThreaded(file: string): Promise<{ graph: HeapGraph; outcome: unknown }> {
+/**
+ * The file read with its last edge blocks on the thread, and what the thread reported. Given its
+ * work, the thread claims the last of the file's `blocks` edge blocks before the reader goes on
+ * (else, on a small file, the reader could decode every block before the thread has started).
+ */
+async function readThreaded(
+  file: string,
+  blocks?: number,
+): Promise<{ graph: HeapGraph; outcome: unknown }> {
   const elsewhere = hmatEdgesOnThread(file, thread);
   expect(elsewhere, "the thread's file is built").toBeDefined();
   let outcome: Promise<HmatEdgesOutcome> | undefined;
@@ -26,6 +37,9 @@ async function readThreaded(file: string): Promise<{ graph: HeapGraph; outcome: 
     start(job) {
       const work = elsewhere!.start(job);
       outcome = work.done;
+      const claims = job.claims;
+      for (let waited = 0; blocks && waited < 10_000 && claimedBack(claims) >= blocks; waited++)
+        Atomics.wait(claims, 1, claimedBack(claims), 1);
       return work;
     },
   };
@@ -39,15 +53,21 @@ async function readThreaded(file: string): Promise<{ graph: HeapGraph; outcome: 
 
 const readOneThread = async (file: string) => readHmat(await fileSource(file), { inflate });
 
-/** The error a read throws, as plain fields. */
-async function failure(read: Promise<unknown>) {
-  const error = await read.then(
-    () => null,
-    (error: unknown) => error,
-  );
+/** A read's error as plain fields, to compare. */
+function failureOf(error: unknown) {
   expect(error).toBeInstanceOf(SnapshotReadError);
   const { file, offset, expected, truncated, message } = error as SnapshotReadError;
   return { file, offset, expected, truncated, message };
+}
+
+/** The error a read throws, as plain fields. */
+async function failure(read: Promise<unknown>) {
+  return failureOf(
+    await read.then(
+      () => null,
+      (error: unknown) => error,
+    ),
+  );
 }
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
@@ -101,14 +121,15 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
 
   it("gives the same graph as one thread, column by column", async () => {
     expect(edges.length, "edges sections").toBeGreaterThanOrEqual(4);
-    const { graph, outcome } = await readThreaded(file);
+    const { graph, outcome } = await readThreaded(file, edges.length);
     const reference = await readOneThread(file);
     // The thread decoded the last blocks, the reader the first one at least.
     expect(outcome).toMatchObject({ blocks: expect.any(Number) });
     const { blocks, start } = outcome as { blocks: number; start: number };
     expect(blocks).toBeGreaterThanOrEqual(1);
-    expect(blocks).toBeLessThan(edges.length);
-    expect(start).toBeGreaterThan(0);
+    expect(blocks).toBeLessThanOrEqual(edges.length);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(start).toBeLessThan(reference.edgeCount);
     expect(graph.edgeCount).toBe(reference.edgeCount);
     for (const column of [
       "nodeKind",
@@ -130,7 +151,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
     // A byte in the middle of its zlib body: it no longer inflates.
     const at = last.start + Math.floor((last.end - last.start) / 2);
     const path = variant("bad-last", (copy) => copy.fill(copy[at]! ^ 0xff, at, at + 1));
-    const threaded = await failure(readThreaded(path));
+    const threaded = await failure(readThreaded(path, edges.length));
     expect(threaded.offset).toBe(last.start);
     expect(threaded.expected).toContain('"edges" section');
     expect(threaded.message).toContain(path);
@@ -147,7 +168,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
       }
       return copy;
     });
-    const threaded = await failure(readThreaded(path));
+    const threaded = await failure(readThreaded(path, edges.length));
     expect(threaded.offset).toBe(second.start);
     expect(threaded).toEqual(await failure(readOneThread(path)));
   });
@@ -166,7 +187,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
         }),
       ),
     );
-    const threaded = await failure(readThreaded(path));
+    const threaded = await failure(readThreaded(path, edges.length));
     expect(threaded.offset).toBe(late.start);
     expect(threaded.expected).toContain('column "to_node"');
     expect(threaded).toEqual(await failure(readOneThread(path)));
@@ -185,11 +206,48 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
         }),
       ),
     );
-    const { graph } = await readThreaded(path);
+    const { graph } = await readThreaded(path, edges.length);
     const reference = await readOneThread(path);
     expect(graph.edgeCount).toBe(reference.edgeCount);
     for (const column of ["firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
       expect(sameBytes(graph[column], reference[column]), column).toBe(true);
+  });
+
+  it("reads edge blocks changed in other ways as one thread does, graph or error", async () => {
+    type Column = [string, number, Uint8Array];
+    const column = (value: Record<string, unknown>, name: string) =>
+      (value.columns as Column[]).find((c) => c[0] === name)!;
+    const changes: Array<(value: Record<string, unknown>) => void> = [
+      (value) => {
+        value.count = (value.count as number) + 1;
+      },
+      (value) => {
+        value.count = 1000;
+      },
+      (value) => {
+        const data = column(value, "to_node")[2];
+        data[data.length >> 1] = 0x7f;
+      },
+      (value) => {
+        column(value, "name_or_index")[1] = 0; // Delta read as Varint
+      },
+    ];
+    const cases = [1, edges.length - 1].flatMap((section) =>
+      changes.map((change) => ({ section, change })),
+    );
+    for (const [i, { section, change }] of cases.entries()) {
+      const path = variant(`changed-${i}`, (copy) =>
+        replaced(copy, edges[section]!, rewritten(copy, edges[section]!, change)),
+      );
+      const threaded = await readThreaded(path, edges.length).then(({ graph }) => graph, failureOf);
+      const reference = await readOneThread(path).then((graph) => graph, failureOf);
+      if (!("edgeTarget" in threaded) || !("edgeTarget" in reference)) {
+        expect(threaded, `case ${i}`).toEqual(reference);
+        continue;
+      }
+      for (const name of ["firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
+        expect(sameBytes(threaded[name], reference[name]), `case ${i}: ${name}`).toBe(true);
+    }
   });
 
   it("reports a file cut inside the edges as truncated, as one thread does", async () => {

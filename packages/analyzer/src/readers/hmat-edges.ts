@@ -5,7 +5,9 @@
 // edge_count: no earlier block needs inflating. Each block is claimed once, through a small
 // shared Int32Array. Where they meet, the reader checks that its rows end where the other
 // thread's begin; when they do not, or the other thread failed, it decodes the rest itself, so
-// the graph and the first error in the file are the same as on one thread.
+// the graph and the first error in the file are the same as on one thread. (The other thread
+// writes over rows the reader decoded only when the blocks hold more rows than edge_count: a file
+// that both ways fail to read, on the nodes' edge counts, which neither thread writes.)
 import { Section } from "@heapmat/dumper/format";
 import { sharedArray } from "../graph/shared-memory.js";
 import {
@@ -81,6 +83,11 @@ function claimBack(claims: Int32Array): number {
     Atomics.store(claims, BACK, block);
     return block;
   });
+}
+
+/** The lowest block the other thread has claimed: 2^31 - 1 until it knows how many there are. */
+export function claimedBack(claims: Int32Array): number {
+  return Atomics.load(claims, BACK);
 }
 
 /**
