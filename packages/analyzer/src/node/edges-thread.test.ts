@@ -94,6 +94,51 @@ describe("a .heapsnapshot's edges parsed on a second thread", () => {
     expect(threaded.nodeCount).toBe(reference.nodeCount);
   });
 
+  it("jumps over the edges' bytes instead of reading through them", async () => {
+    const elsewhere = edgesOnThread(file, thread)!;
+    expect(elsewhere.edgesEnd).toBe(edgesClose);
+    let bytesRead = 0;
+    const counted = (chunks: AsyncIterable<Uint8Array>) =>
+      (async function* () {
+        for await (const chunk of chunks) {
+          bytesRead += chunk.length;
+          yield chunk;
+        }
+      })();
+    const source = await fileSource(file, { recycle: true });
+    try {
+      const graph = await readHeapSnapshot(
+        { ...source, chunks: () => counted(source.chunks()) },
+        {},
+        { ...elsewhere, bytesFrom: (offset) => counted(elsewhere.bytesFrom(offset)) },
+      );
+      expect(graph.edgeCount).toBeGreaterThan(60000);
+    } finally {
+      elsewhere.close();
+    }
+    // At most the chunk that holds the edges' start is read past it.
+    expect(bytesRead).toBeLessThan(bytes.length - (edgesClose - edgesOpen) + (1 << 20));
+    expect(edgesClose - edgesOpen).toBeGreaterThan(1 << 20);
+  });
+
+  it("reads a file with a key of its own after the edges, on one thread if need be", async () => {
+    const path = variant("extra-key", (copy) => {
+      const at = edgesClose + 1;
+      return Buffer.concat([
+        copy.subarray(0, at),
+        Buffer.from(',"extra":[1,2]'),
+        copy.subarray(at),
+      ]);
+    });
+    // The ']' found from the end is the extra array's, not the edges': the edges' parser says so.
+    expect(edgesOnThread(path, thread)?.edgesEnd).toBe(edgesClose + 14);
+    const threaded = await readThreaded(path);
+    const reference = await readOneThread(path);
+    expect(sameBytes(threaded.edgeTarget, reference.edgeTarget)).toBe(true);
+    expect(threaded.strings).toEqual(reference.strings);
+    expect(threaded.nodeCount).toBe(reference.nodeCount);
+  });
+
   it("reports a bad byte inside the edges at its offset, as one thread does", async () => {
     const at = edgesOpen + Math.floor((edgesClose - edgesOpen) / 2);
     const digit = bytes.indexOf(/[0-9]/.exec(bytes.toString("latin1", at, at + 16))![0], at);

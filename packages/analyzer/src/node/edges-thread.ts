@@ -34,7 +34,8 @@ async function parseEdges(file: string, job: EdgesJob): Promise<EdgesOutcome> {
         return { error: { offset: base, expected: edges.where(), truncated: true } };
       next = handle.read(buffers[k & 1]!, 0, CHUNK, base + bytesRead);
       edges.feed(buffer, 0, bytesRead, scanner);
-      if (scanner.done) return { read: { ...edges.read } };
+      // Where its ']' is: the reader, which jumped there, checks it is where it was expected.
+      if (scanner.done) return { read: { ...edges.read }, end: base + scanner.pos - 1 };
       base += bytesRead;
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readSnapshot, sniffFormat } from "../readers/detect.js";
@@ -34,34 +34,37 @@ export async function fileSource(
   options: FileSourceOptions = {},
 ): Promise<ByteSource> {
   const { size } = await stat(path);
-  return {
-    name: path,
-    size,
-    async *chunks() {
-      const file = await open(path, "r");
-      const spare = options.recycle ? [new Uint8Array(CHUNK), new Uint8Array(CHUNK)] : null;
-      let reads = 0;
-      const readAt = async (position: number) => {
-        // Fresh buffers unless recycling: readers may keep chunks they were given.
-        const buffer = spare ? spare[reads++ & 1]! : new Uint8Array(CHUNK);
-        const { bytesRead } = await file.read(buffer, 0, CHUNK, position);
-        return buffer.subarray(0, bytesRead);
-      };
-      let position = 0;
-      let next: Promise<Uint8Array> | null = readAt(0);
-      try {
-        while (next) {
-          const chunk: Uint8Array = await next;
-          position += chunk.length;
-          next = chunk.length > 0 ? readAt(position) : null;
-          if (chunk.length > 0) yield chunk;
-        }
-      } finally {
-        await next?.catch(() => {});
-        await file.close();
-      }
-    },
+  return { name: path, size, chunks: () => fileChunks(path, 0, options) };
+}
+
+/** A file's bytes from `from` on, in chunks (see fileSource). */
+async function* fileChunks(
+  path: string,
+  from: number,
+  options: FileSourceOptions,
+): AsyncGenerator<Uint8Array> {
+  const file = await open(path, "r");
+  const spare = options.recycle ? [new Uint8Array(CHUNK), new Uint8Array(CHUNK)] : null;
+  let reads = 0;
+  const readAt = async (position: number) => {
+    // Fresh buffers unless recycling: readers may keep chunks they were given.
+    const buffer = spare ? spare[reads++ & 1]! : new Uint8Array(CHUNK);
+    const { bytesRead } = await file.read(buffer, 0, CHUNK, position);
+    return buffer.subarray(0, bytesRead);
   };
+  let position = from;
+  let next: Promise<Uint8Array> | null = readAt(from);
+  try {
+    while (next) {
+      const chunk: Uint8Array = await next;
+      position += chunk.length;
+      next = chunk.length > 0 ? readAt(position) : null;
+      if (chunk.length > 0) yield chunk;
+    }
+  } finally {
+    await next?.catch(() => {});
+    await file.close();
+  }
 }
 
 /** The first bytes of a file, to choose a reader. */
@@ -199,6 +202,7 @@ export function edgesOnThread(
       return { done, cancel: close };
     },
     indexOf: (b, byte, from) => Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(byte, from),
+    bytesFrom: (offset) => fileChunks(path, offset, { recycle: true }),
     close,
   };
 }
@@ -208,8 +212,14 @@ export function edgesOnThread(
  * header (which never holds the string "nodes"), then `"nodes":[digits, commas, whitespace]`,
  * then `,"edges":`. The nodes array holds no ']', so the first one closes it. Null when the file
  * is laid out otherwise (the reader then parses the edges itself, and checks "nodes" anyway).
+ *
+ * And, when found, the edges' ']': V8 writes `],"trace_function_infos":` after them, and that key
+ * can only be the top level's, since a quote inside a JSON string is escaped. It is searched from
+ * the file's end, over the smaller tables that follow the edges.
  */
-function findNodesAndEdges(path: string): { nodesColon: number; edgesColon: number } | null {
+function findNodesAndEdges(
+  path: string,
+): Pick<EdgesElsewhere, "nodesColon" | "edgesColon" | "edgesEnd"> | null {
   const fd = openSync(path, "r");
   try {
     const nodesKey = search(fd, Buffer.from('"nodes"'), 0);
@@ -218,7 +228,13 @@ function findNodesAndEdges(path: string): { nodesColon: number; edgesColon: numb
     const comma = close < 0 ? -1 : after(fd, close + 1, ",");
     const edgesKey = comma < 0 ? -1 : after(fd, comma + 1, '"edges"');
     const edgesColon = edgesKey < 0 ? -1 : after(fd, edgesKey + 7, ":");
-    return edgesColon < 0 ? null : { nodesColon, edgesColon };
+    if (edgesColon < 0) return null;
+    // Only in the second half of what follows: past it, the jump would save less than the search.
+    const half = edgesColon + Math.floor((fstatSync(fd).size - edgesColon) / 2);
+    const nextKey = searchBack(fd, Buffer.from('"trace_function_infos":'), half);
+    const nextComma = nextKey < 0 ? -1 : before(fd, nextKey, ",");
+    const edgesEnd = nextComma < 0 ? -1 : before(fd, nextComma, "]");
+    return { nodesColon, edgesColon, ...(edgesEnd > edgesColon && { edgesEnd }) };
   } finally {
     closeSync(fd);
   }
@@ -233,6 +249,37 @@ function search(fd: number, needle: Buffer, from: number): number {
     if (at >= 0) return position + at;
     if (length < SEARCH_CHUNK) return -1;
   }
+}
+
+/** The offset of `needle`'s last occurrence after `stop`, searched from the file's end, or -1. */
+function searchBack(fd: number, needle: Buffer, stop: number): number {
+  const buffer = Buffer.allocUnsafe(SEARCH_CHUNK);
+  for (
+    let end = fstatSync(fd).size;
+    end - stop >= needle.length;
+    end -= SEARCH_CHUNK - needle.length + 1
+  ) {
+    const start = Math.max(stop, end - SEARCH_CHUNK);
+    const length = readSync(fd, buffer, 0, end - start, start);
+    const at = buffer.subarray(0, length).lastIndexOf(needle);
+    if (at >= 0) return start + at;
+    if (start === stop) return -1;
+  }
+  return -1;
+}
+
+/** The offset of the one-byte `token` before JSON whitespace before `at`, or -1. */
+function before(fd: number, at: number, token: string): number {
+  const buffer = Buffer.alloc(256);
+  const start = Math.max(0, at - buffer.length);
+  const length = readSync(fd, buffer, 0, at - start, start);
+  let i = length - 1;
+  while (
+    i >= 0 &&
+    (buffer[i] === 0x20 || buffer[i] === 0x0a || buffer[i] === 0x0d || buffer[i] === 0x09)
+  )
+    i--;
+  return i >= 0 && buffer[i] === token.charCodeAt(0) ? start + i : -1;
 }
 
 /** The offset of `token` after JSON whitespace from `from` on, or -1 when something else is there. */

@@ -37,6 +37,13 @@ export interface EdgesElsewhere {
    * own indexOf goes about 40 times slower than node:buffer's (memchr).
    */
   indexOf(b: Uint8Array, byte: number, from: number): number;
+  /**
+   * The edges array's ']', when found beforehand: the reader then jumps over the edges (most of
+   * the file) with `bytesFrom`, instead of reading through them. Their parser, which stops at its
+   * own ']', must have stopped there.
+   */
+  edgesEnd?: number;
+  bytesFrom(offset: number): AsyncIterable<Uint8Array>;
 }
 
 /** What the edges' parser needs: the layout, the header's count and the columns to fill. */
@@ -56,7 +63,7 @@ export interface EdgesWork {
 
 /** The edges read, or why not, as a SnapshotReadError's fields. */
 export type EdgesOutcome =
-  | { read: EdgesRead }
+  | { read: EdgesRead; end: number }
   | { error: { offset: number; expected: string; truncated: boolean } };
 
 /** Reads a V8 heap snapshot, plain or gzip'd, into a heap graph. */
@@ -79,19 +86,33 @@ export async function readHeapSnapshot(
   let graph: HeapGraph;
   try {
     let read = 0;
-    for await (const chunk of input.chunks()) {
-      read += chunk.byteLength;
-      if (!gzip) progress.update(read);
-      if (parser.push(chunk)) break;
+    let chunks = input.chunks();
+    for (let pushed: Pushed = "jump"; pushed === "jump"; ) {
+      pushed = "more";
+      for await (const chunk of chunks) {
+        read += chunk.byteLength;
+        if (!gzip) progress.update(read);
+        pushed = parser.push(chunk);
+        if (pushed !== "more") break;
+      }
+      if (pushed === "jump") ({ read, chunks } = parser.jump());
     }
     await parser.joinEdges();
     graph = parser.finish();
   } catch (error) {
+    // Not laid out as V8 writes it after all (a key of its own after "edges"): read it all here.
+    if (error instanceof UnexpectedLayout) return readHeapSnapshot(source, options);
     throw await parser.earliest(error);
   }
   progress.end();
   return graph;
 }
+
+/** The edges parsed elsewhere ended before the ']' this reader jumped to. */
+class UnexpectedLayout extends Error {}
+
+/** After a chunk: more wanted, nothing more needed (idsOnly), or the bytes from `jump()` next. */
+type Pushed = "more" | "done" | "jump";
 
 const Top = { start: 0, keyOrEnd: 1, key: 2, colon: 3, value: 4, next: 5, keyStart: 6, done: 7 };
 
@@ -138,6 +159,8 @@ class HeapSnapshotParser {
   private traceTree: TraceTreeScanner | null = null;
   /** The edges being parsed elsewhere, until joined. */
   private edgesWork: EdgesWork | null = null;
+  /** Where the edges parsed elsewhere end, once this parser has jumped there; else -1. */
+  private edgesEnd = -1;
 
   constructor(
     private readonly file: string,
@@ -148,8 +171,8 @@ class HeapSnapshotParser {
     private readonly edgesElsewhere?: EdgesElsewhere,
   ) {}
 
-  /** Consumes one chunk; returns true when nothing more is needed (idsOnly, once nodes are in). */
-  push(b: Uint8Array): boolean {
+  /** Consumes one chunk. */
+  push(b: Uint8Array): Pushed {
     this.base += this.chunkLength;
     this.chunkLength = b.length;
     const to = b.length;
@@ -158,7 +181,7 @@ class HeapSnapshotParser {
       const state = this.state;
       if (state === Top.value) {
         i = this.feedSection(b, i, to);
-        if (this.idsOnly && this.seen.has("nodes") && this.state !== Top.value) return true;
+        if (this.idsOnly && this.seen.has("nodes") && this.state !== Top.value) return "done";
         continue;
       }
       const c = b[i]!;
@@ -187,7 +210,11 @@ class HeapSnapshotParser {
         else this.fail(i, state === Top.keyOrEnd ? "a key or '}'" : "a key");
       } else if (state === Top.colon) {
         if (c !== 0x3a) this.fail(i, `':' after "${this.key}"`);
-        this.startSection(i);
+        if (this.startSection(i)) {
+          // The edges, parsed elsewhere, end where found beforehand: go on from there.
+          this.state = Top.next;
+          return "jump";
+        }
         this.state = Top.value;
       } else if (state === Top.next) {
         if (c === 0x2c) this.state = Top.keyStart;
@@ -198,7 +225,15 @@ class HeapSnapshotParser {
       }
       i++;
     }
-    return false;
+    return "more";
+  }
+
+  /** After push says "jump": the bytes after the edges, and the offset they start at. */
+  jump(): { read: number; chunks: AsyncIterable<Uint8Array> } {
+    const read = this.edgesEnd + 1;
+    this.base = read;
+    this.chunkLength = 0;
+    return { read, chunks: this.edgesElsewhere!.bytesFrom(read) };
   }
 
   /** Waits for the edges parsed elsewhere, if any, and takes them over. */
@@ -208,6 +243,8 @@ class HeapSnapshotParser {
     const outcome = await work.done;
     this.edgesWork = null;
     if ("error" in outcome) throw this.edgesError(outcome);
+    // Bytes between the two would have been read by nobody.
+    if (this.edgesEnd !== -1 && outcome.end !== this.edgesEnd) throw new UnexpectedLayout();
     this.columns!.edges.adopt(outcome.read);
   }
 
@@ -283,7 +320,8 @@ class HeapSnapshotParser {
     }
   }
 
-  private startSection(at: number): void {
+  /** Starts the value of the key just read; true when it is to be jumped over. */
+  private startSection(at: number): boolean {
     const key = this.key;
     if (this.seen.has(key)) this.fail(at, `"${key}" only once`);
     this.seen.add(key);
@@ -293,11 +331,11 @@ class HeapSnapshotParser {
     switch (key) {
       case "snapshot":
         this.section = { kind: "header", scanner: new ValueSkipper(what, this.fail, 64 << 20) };
-        return;
+        return false;
       case "nodes":
         if (this.base + at === this.edgesElsewhere?.nodesColon) this.startEdgesElsewhere();
         this.section = { kind: "nodes", scanner: new IntArrayScanner(what, this.fail) };
-        return;
+        return false;
       case "edges":
         if (this.edgesWork) {
           // Found by the same rules as the "nodes" key just checked: a mismatch is a bug.
@@ -305,33 +343,38 @@ class HeapSnapshotParser {
             throw new Error(
               `"edges" is not where it was found beforehand (byte ${this.base + at})`,
             );
-          const { indexOf } = this.edgesElsewhere!;
+          const { indexOf, edgesEnd } = this.edgesElsewhere!;
+          if (edgesEnd !== undefined) {
+            this.edgesEnd = edgesEnd;
+            return true;
+          }
           this.section = {
             kind: "edgesElsewhere",
             scanner: new EdgesSkipper(what, this.fail, indexOf),
           };
         } else this.section = { kind: "edges", scanner: new IntArrayScanner(what, this.fail) };
-        return;
+        return false;
       case "locations":
         this.locations = new LocationsBuilder(this.meta!, this.columns!.nodeFields);
         this.section = { kind: "locations", scanner: new IntArrayScanner(what, this.fail) };
-        return;
+        return false;
       case "trace_function_infos":
         this.traceInfos = new Flat();
         this.section = { kind: "traceInfos", scanner: new IntArrayScanner(what, this.fail) };
-        return;
+        return false;
       case "trace_tree":
         this.traceTree = new TraceTreeScanner(this.meta!, this.fail);
         this.section = { kind: "trace", scanner: this.traceTree };
-        return;
+        return false;
       case "strings": {
         const scanner = new StringArrayScanner(what, this.fail);
         this.strings = scanner.strings;
         this.section = { kind: "strings", scanner };
-        return;
+        return false;
       }
       default:
         this.section = skip();
+        return false;
     }
   }
 
