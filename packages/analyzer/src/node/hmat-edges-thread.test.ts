@@ -193,9 +193,9 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
     expect(threaded).toEqual(await failure(readOneThread(path)));
   });
 
-  it("reads edge blocks whose counts do not add up as one thread does", async () => {
+  it("reports edge blocks whose counts do not add up, as one thread does", async () => {
     // One row less in the last block: the thread's rows would start one late, so the reader,
-    // where they meet, decodes the rest itself.
+    // where they meet, decodes the rest itself, and finds one edge missing.
     const last = edges.at(-1)!;
     const path = variant("short-count", (copy) =>
       replaced(
@@ -206,11 +206,9 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
         }),
       ),
     );
-    const { graph } = await readThreaded(path, edges.length);
-    const reference = await readOneThread(path);
-    expect(graph.edgeCount).toBe(reference.edgeCount);
-    for (const column of ["firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
-      expect(sameBytes(graph[column], reference[column]), column).toBe(true);
+    const threaded = await failure(readThreaded(path, edges.length));
+    expect(threaded.expected).toMatch(/^the nodes' edge counts to add up to the (\d+) edges/);
+    expect(threaded).toEqual(await failure(readOneThread(path)));
   });
 
   it("reads edge blocks changed in other ways as one thread does, graph or error", async () => {

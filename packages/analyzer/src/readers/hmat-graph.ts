@@ -195,10 +195,11 @@ export class HmatGraphBuilder {
   }
 
   /**
-   * The graph, once every section is in, and whether every kind, name and target is in range
-   * (when not, the reader looks for the first value that is not, to name it).
+   * The graph, once every section is in, whether every kind, name and target is in range (when
+   * not, the reader looks for the first value that is not, to name it), and how many edges the
+   * nodes' edge counts add up to (the graph's firstEdge is clamped to the edges present).
    */
-  finish(rest: HmatRest): { graph: HeapGraph; inRange: boolean } {
+  finish(rest: HmatRest): { graph: HeapGraph; inRange: boolean; edgeSum: number } {
     this.flushEdges(true);
     const { meta } = this;
     const nodeCount = this.nodes.rows;
@@ -211,6 +212,7 @@ export class HmatGraphBuilder {
       firstEdge = sharedArray(Uint32Array, nodeCount + 1);
       firstEdge.set(this.edgeStart.subarray(0, nodeCount + 1));
     }
+    const edgeSum = firstEdge[nodeCount]!;
     for (let i = 1; i <= nodeCount; i++) firstEdge[i] = Math.min(firstEdge[i]!, edgeRows);
     this.edgeStart = new Uint32Array(1);
 
@@ -256,7 +258,7 @@ export class HmatGraphBuilder {
           ? trace(meta, tables.trace_function_infos, rest.traceTree)
           : null,
     };
-    return { graph, inRange };
+    return { graph, inRange, edgeSum };
   }
 }
 

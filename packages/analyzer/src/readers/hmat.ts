@@ -129,8 +129,9 @@ async function readSections(
 
   let graph: HeapGraph;
   let inRange: boolean;
+  let edgeSum: number;
   try {
-    ({ graph, inRange } = builder.finish({
+    ({ graph, inRange, edgeSum } = builder.finish({
       info: dumpInfo(info, source.name),
       ...(blocks.locations && { locations: blocks.locations }),
       strings,
@@ -140,6 +141,13 @@ async function readSections(
   } catch (error) {
     throw asReadError(error, source.name, frames.completeUpTo, "consistent node and edge tables");
   }
+  // Fewer edges than the nodes count: clamped above, so only salvaging may read them.
+  if (edgeSum !== graph.edgeCount && !options.salvage && !options.idsOnly)
+    throw new SnapshotReadError(
+      source.name,
+      frames.completeUpTo,
+      `the nodes' edge counts to add up to the ${graph.edgeCount} edges (they add up to ${edgeSum})`,
+    );
   // The builder checked the ranges block by block; the whole scan only names what is wrong.
   const problem =
     inRange && graph.firstEdge[graph.nodeCount] === graph.edgeCount ? null : graphProblem(graph);
