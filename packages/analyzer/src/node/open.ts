@@ -8,10 +8,10 @@ import {
   readHeapSnapshot,
 } from "../readers/heapsnapshot.js";
 import { readHmat } from "../readers/hmat.js";
-import type { HmatEdgesElsewhere, HmatEdgesOutcome } from "../readers/hmat-edges.js";
+import type { HmatElsewhere, HmatOutcome } from "../readers/hmat-meet.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "../readers/source.js";
 import type { EdgesThreadInput } from "./edges-thread.js";
-import type { HmatEdgesThreadInput } from "./hmat-edges-thread.js";
+import type { HmatThreadInput } from "./hmat-thread.js";
 import { inflate } from "./inflate.js";
 import { isBuilt, startThread } from "./threads.js";
 
@@ -81,11 +81,11 @@ async function head(path: string): Promise<Uint8Array> {
 
 export interface OpenOptions extends ReadOptions {
   /**
-   * From this file size on, the edges are read on a second thread while this one reads the rest:
-   * a plain .heapsnapshot's `edges` array (about 60% of it), a .hmat file's edge blocks from the
-   * last one backward (the edge blocks take most of its decoding time). Default 64 MiB for a
-   * .heapsnapshot, 4 MiB for a .hmat (about the same heap). Never when
-   * salvaging or reading ids only.
+   * From this file size on, a second thread reads part of the file while this one reads the rest:
+   * a plain .heapsnapshot's `edges` array (about 60% of it); a .hmat file's node blocks, then its
+   * edge blocks, from the last one backward, until it meets this thread. Default 64 MiB for a
+   * .heapsnapshot, 4 MiB for a .hmat (about the same heap). Never when salvaging or reading ids
+   * only.
    */
   edgesThreadMinBytes?: number;
 }
@@ -100,7 +100,7 @@ const HMAT_EDGES_THREAD_MIN_BYTES = 4 << 20;
 export async function openSnapshot(path: string, options: OpenOptions = {}): Promise<HeapGraph> {
   let source: ByteSource;
   let edgesElsewhere: EdgesThread | undefined;
-  let hmatEdges: HmatEdgesThread | undefined;
+  let hmatThread: HmatThread | undefined;
   const { edgesThreadMinBytes, ...readOptions } = options;
   try {
     const format = sniffFormat(await head(path));
@@ -110,14 +110,14 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
     const minBytes = edgesThreadMinBytes ?? (plainJson ? 64 << 20 : HMAT_EDGES_THREAD_MIN_BYTES);
     const wanted = (source.size ?? 0) >= minBytes && !options.idsOnly && !options.salvage;
     if (wanted && plainJson) edgesElsewhere = edgesOnThread(path);
-    if (wanted && format === "hmat") hmatEdges = hmatEdgesOnThread(path);
+    if (wanted && format === "hmat") hmatThread = hmatOnThread(path);
   } catch (error) {
-    hmatEdges?.close();
+    hmatThread?.close();
     throw unreadable(path, error);
   }
   try {
     if (edgesElsewhere) return await readHeapSnapshot(source, readOptions, edgesElsewhere);
-    if (hmatEdges) return await readHmat(source, { inflate, ...readOptions }, hmatEdges);
+    if (hmatThread) return await readHmat(source, { inflate, ...readOptions }, hmatThread);
     return await readSnapshot(source, { inflate, ...readOptions });
   } catch (error) {
     if (error instanceof SnapshotReadError) throw error;
@@ -125,35 +125,47 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
     throw error;
   } finally {
     edgesElsewhere?.close();
-    hmatEdges?.close();
+    hmatThread?.close();
   }
 }
 
-/** HmatEdgesElsewhere on a worker thread; `close` ends the thread. */
-export type HmatEdgesThread = HmatEdgesElsewhere & { close(): void };
+/** HmatElsewhere on a worker thread; `close` ends the thread. */
+export type HmatThread = HmatElsewhere & { close(): void };
 
 /**
- * A .hmat file's last edge blocks decoded on a worker thread, when the thread's file is built (in
- * the sources, as under tests of the sources, there is none). The thread starts now, so that its
- * start-up overlaps the reading of the nodes, and gets its work at the first edges section.
+ * A .hmat file's last node and edge blocks decoded on a worker thread, when the thread's file is
+ * built (in the sources, as under tests of the sources, there is none). The thread starts now, so
+ * that its start-up overlaps the reading of the first sections, and gets a job at the first
+ * section of each table.
  */
-export function hmatEdgesOnThread(
+export function hmatOnThread(
   path: string,
-  thread = new URL("./hmat-edges-thread.js", import.meta.url),
-): HmatEdgesThread | undefined {
+  thread = new URL("./hmat-thread.js", import.meta.url),
+): HmatThread | undefined {
   if (!isBuilt(thread)) return undefined;
-  const workerData: HmatEdgesThreadInput = { file: path };
-  const { worker, result } = startThread<HmatEdgesOutcome>(thread, workerData, "hmat edges");
+  const workerData: HmatThreadInput = { file: path };
+  const { worker, result } = startThread<HmatOutcome>(thread, workerData, "hmat");
   // Idle, it must not keep the process alive; given work, it must while the reader waits.
   worker.unref();
   const close = () => void worker.terminate();
-  // Work cancelled or never given ends in the exit's rejection, which nobody awaits.
+  // One outcome per job, in order; the thread's end (an error, an exit) fails those waiting.
+  const waiting: Array<(outcome: HmatOutcome) => void> = [];
+  worker.on("message", (outcome: HmatOutcome) => {
+    waiting.shift()?.(outcome);
+    if (waiting.length === 0) worker.unref();
+  });
+  const ended = new Promise<never>((_, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the hmat thread exited (${code})`)));
+  });
+  ended.catch(() => {});
   result.catch(() => {});
   return {
     start(job) {
       worker.ref();
       worker.postMessage(job);
-      const done = result.finally(close);
+      const outcome = new Promise<HmatOutcome>((resolve) => waiting.push(resolve));
+      const done = Promise.race([outcome, ended]);
       done.catch(() => {});
       return { done, cancel: close };
     },

@@ -36,15 +36,27 @@ export interface EdgeMaxima {
   edgeName: number;
 }
 
-/** What a thread needs to decode edge blocks into the graph's columns: see HmatGraphBuilder.edgeShare. */
-export interface EdgeShare {
-  meta: Pick<V8Meta, "edge_fields" | "edge_types">;
-  columns: EdgeColumns;
-  /** Per node, and one past: its first edge row. */
-  edgeStart: Uint32Array;
-  nodeCount: number;
-  edgeCount: number;
-}
+/**
+ * What another thread needs to decode a table's blocks into the graph's columns in place (see
+ * HmatGraphBuilder.share): the columns, each node's first edge row (nodes: where their edge
+ * counts go, one row on; edges: their owners), and how many rows the "v8" section counts.
+ */
+export type TableShare =
+  | {
+      table: "nodes";
+      fields: readonly string[];
+      columns: Record<string, ColumnTarget>;
+      edgeStart: Uint32Array;
+      rows: number;
+    }
+  | {
+      table: "edges";
+      meta: Pick<V8Meta, "edge_fields" | "edge_types">;
+      columns: EdgeColumns;
+      edgeStart: Uint32Array;
+      nodeCount: number;
+      rows: number;
+    };
 
 /** The column-block tables decoded straight into the graph. */
 export const GRAPH_TABLES: readonly string[] = ["nodes", "edges", "locations"];
@@ -129,11 +141,21 @@ export class HmatGraphBuilder {
     const start = this.nodes.reserve(block.count);
     if (this.edgeStart.length < this.nodes.capacity + 1)
       this.edgeStart = grownTo(this.edgeStart, this.nodes.capacity + 1);
-    // edge_count lands one row on, then becomes a running sum.
-    const targets = { ...this.nodes.arrays, edge_count: this.edgeStart };
-    decodeBlock(this.file, block, this.meta.node_fields, targets, start, null, start + 1);
+    decodeNodeBlock(
+      this.file,
+      block,
+      this.meta.node_fields,
+      this.nodes.arrays,
+      this.edgeStart,
+      start,
+    );
+    this.nodesIn(start, block.count);
+  }
+
+  /** Turns the edge counts of `count` new rows from `start` on into edge starts. */
+  private nodesIn(start: number, count: number): void {
     const { type, name } = this.nodes.arrays as { type: Uint8Array; name: Uint32Array };
-    noteNodes(this.edgeStart, type, name, start, start + block.count, this.largest);
+    noteNodes(this.edgeStart, type, name, start, start + count, this.largest);
     this.flushEdges(false);
   }
 
@@ -155,43 +177,55 @@ export class HmatGraphBuilder {
     }
   }
 
-  /** Rows of edges so far (decoded, waiting for their owners, or adopted). */
-  get edgeRows(): number {
-    return this.edges?.rows ?? 0;
+  /** A table's rows so far (edges: decoded, waiting for their owners, or adopted). */
+  rowsOf(table: "nodes" | "edges"): number {
+    return table === "nodes" ? this.nodes.rows : (this.edges?.rows ?? 0);
   }
 
   /**
-   * The edge columns and owners for another thread to fill the rest in place, when they are
-   * final: every node in as the "v8" section counts them, their edge counts adding up to its
-   * edge_count, the columns that long and nothing waiting. Else null (one thread reads it all).
+   * A table's columns for another thread to fill in place, when they are final: nodes before
+   * any, as many as the "v8" section counts; edges once every node is in as it counts them, their
+   * edge counts adding up to its edge_count, nothing waiting. Else null (one thread reads it).
    */
-  edgeShare(): EdgeShare | null {
-    const { edges, options } = this;
-    const nodeCount = this.nodes.rows;
-    const edgeCount = this.edgeStart[nodeCount];
+  share(table: "nodes" | "edges"): TableShare | null {
+    const { edges, nodes, options, edgeStart } = this;
+    if (table === "nodes") {
+      const rows = nodes.capacity;
+      const final =
+        nodes.rows === 0 &&
+        rows > 0 &&
+        rows === options.nodeCount &&
+        edgeStart.length === rows + 1 &&
+        isShared(edgeStart) &&
+        Object.values(nodes.arrays).every(isShared);
+      if (!final) return null;
+      const fields = this.meta.node_fields;
+      return { table, fields, columns: nodes.arrays, edgeStart, rows };
+    }
+    const nodeCount = nodes.rows;
+    const rows = edgeStart[nodeCount]!;
     const final =
       edges !== null &&
       this.waiting.length === 0 &&
       nodeCount === options.nodeCount &&
-      edgeCount === options.edgeCount &&
-      edges.capacity === edgeCount &&
-      edges.rows < edgeCount;
-    const columns = edges?.arrays as unknown as EdgeColumns;
-    if (!final || !isShared(this.edgeStart) || !Object.values(columns).every(isShared)) return null;
+      rows === options.edgeCount &&
+      edges.capacity === rows &&
+      edges.rows < rows &&
+      isShared(edgeStart) &&
+      Object.values(edges.arrays).every(isShared);
+    if (!final) return null;
     const { edge_fields, edge_types } = this.meta;
-    return {
-      meta: { edge_fields, edge_types },
-      columns,
-      edgeStart: this.edgeStart,
-      nodeCount,
-      edgeCount,
-    };
+    const columns = edges.arrays as unknown as EdgeColumns;
+    return { table, meta: { edge_fields, edge_types }, columns, edgeStart, nodeCount, rows };
   }
 
-  /** Takes `rows` edge rows, next in order, that another thread decoded, and their maxima. */
-  adoptEdges(rows: number, maxima: EdgeMaxima): void {
-    this.edges?.reserve(rows);
-    this.edgeDecoder.note(maxima);
+  /** Takes a table's next `rows` rows, which another thread decoded (edges: with their maxima). */
+  adopt(table: "nodes" | "edges", rows: number, maxima?: EdgeMaxima): void {
+    if (table === "nodes") this.nodesIn(this.nodes.reserve(rows), rows);
+    else {
+      this.edges?.reserve(rows);
+      if (maxima) this.edgeDecoder.note(maxima);
+    }
   }
 
   /**
@@ -263,8 +297,24 @@ export class HmatGraphBuilder {
 }
 
 /**
+ * Decodes a nodes block into the node columns at row `start`, its edge counts into `edgeStart`
+ * one row on (the reader then turns them into a running sum).
+ */
+export function decodeNodeBlock(
+  file: string,
+  block: Block,
+  fields: readonly string[],
+  columns: Record<string, ColumnTarget>,
+  edgeStart: Uint32Array,
+  start: number,
+): void {
+  const targets = { ...columns, edge_count: edgeStart };
+  decodeBlock(file, block, fields, targets, start, null, start + 1);
+}
+
+/**
  * Decodes edge blocks into edge columns, noting the largest values: the one decoder of the reader
- * and of the thread that decodes a big file's last edge blocks (node/hmat-edges-thread.ts).
+ * and of the thread that decodes a big file's last edge blocks (node/hmat-thread.ts).
  */
 export class EdgeDecoder {
   readonly largest: EdgeMaxima = { edgeKind: -1, target: -1, edgeName: -1 };

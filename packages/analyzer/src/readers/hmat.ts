@@ -14,8 +14,8 @@ import {
   unpackStrings,
 } from "@heapmat/dumper/format";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
-import { EdgesMeeting, type HmatEdgesElsewhere } from "./hmat-edges.js";
 import { type Block, GRAPH_TABLES, HmatGraphBuilder } from "./hmat-graph.js";
+import { type HmatElsewhere, Meeting } from "./hmat-meet.js";
 import { checkBlock, expectedBody, type Frame, frameHeader, unpackBody } from "./hmat-sections.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
 import type { V8Meta } from "./v8-columns.js";
@@ -32,27 +32,31 @@ const IDS_ONLY_SECTIONS = new Set<string>([
 const KNOWN_SECTIONS = new Set<string>(Object.values(Section));
 
 /**
- * Reads a .hmat file into a heap graph; with `edgesElsewhere`, the edge blocks from the last one
- * backward are decoded elsewhere meanwhile (hmat-edges.ts), unless salvaging or reading ids only.
+ * Reads a .hmat file into a heap graph; with `elsewhere`, the node blocks, then the edge blocks,
+ * are decoded from the last one backward elsewhere meanwhile (hmat-meet.ts), unless salvaging or
+ * reading ids only.
  */
 export async function readHmat(
   source: ByteSource,
   options: ReadOptions = {},
-  edgesElsewhere?: HmatEdgesElsewhere,
+  elsewhere?: HmatElsewhere,
 ): Promise<HeapGraph> {
-  const shared = edgesElsewhere && !options.salvage && !options.idsOnly;
-  const meeting = shared ? new EdgesMeeting(edgesElsewhere) : null;
+  const shared = elsewhere && !options.salvage && !options.idsOnly;
+  const meetings = shared
+    ? { nodes: new Meeting(elsewhere, "nodes"), edges: new Meeting(elsewhere, "edges") }
+    : null;
   try {
-    return await readSections(source, options, meeting);
+    return await readSections(source, options, meetings);
   } finally {
-    meeting?.end();
+    meetings?.nodes.end();
+    meetings?.edges.end();
   }
 }
 
 async function readSections(
   source: ByteSource,
   options: ReadOptions,
-  meeting: EdgesMeeting | null,
+  meetings: { nodes: Meeting; edges: Meeting } | null,
 ): Promise<HeapGraph> {
   const frames = new FrameStream(source);
   let info: Record<string, unknown> = {};
@@ -69,8 +73,13 @@ async function readSections(
     // Unknown tags come from newer writers: skip them unread.
     if (!KNOWN_SECTIONS.has(frame.tag)) continue;
     if (options.idsOnly && !IDS_ONLY_SECTIONS.has(frame.tag)) continue;
-    if (frame.tag === Section.Edges && builder && (await meeting?.skip(frame.offset, builder)))
-      continue;
+    const meeting =
+      frame.tag === Section.Nodes
+        ? meetings?.nodes
+        : frame.tag === Section.Edges
+          ? meetings?.edges
+          : undefined;
+    if (meeting && builder && (await meeting.skip(frame.offset, builder))) continue;
     const value = await decodeBody(source.name, frame, options.inflate);
     // A section that decodes but is not what its tag promises is named as such, never a TypeError.
     try {
@@ -105,6 +114,7 @@ async function readSections(
           // FORMAT.md: "v8" comes before any table.
           if ((key === "nodes" || key === "edges") && !builder)
             throw new SnapshotReadError(source.name, frame.offset, 'the "v8" section first');
+          await meeting?.reserve(block.count, builder!);
           if (key === "nodes") builder!.addNodes(block);
           else if (key === "edges") builder!.addEdges(block);
           else {

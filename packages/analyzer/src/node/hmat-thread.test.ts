@@ -8,44 +8,47 @@ import { sameBytes } from "../../test/same-bytes.js";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { readHmat } from "../readers/hmat.js";
-import {
-  claimedBack,
-  type HmatEdgesElsewhere,
-  type HmatEdgesOutcome,
-} from "../readers/hmat-edges.js";
+import { claimedBack, type HmatElsewhere, type HmatOutcome } from "../readers/hmat-meet.js";
 import { frameHeader } from "../readers/hmat-sections.js";
 import { SnapshotReadError } from "../readers/source.js";
 import { inflate } from "./inflate.js";
-import { fileSource, hmatEdgesOnThread } from "./open.js";
+import { fileSource, hmatOnThread } from "./open.js";
 
 // The worker loads the built thread file, so this runs the thread as built (turbo builds first).
-const thread = new URL("../../dist/node/hmat-edges-thread.js", import.meta.url);
+const thread = new URL("../../dist/node/hmat-thread.js", import.meta.url);
+
+type Table = "nodes" | "edges";
 
 /**
- * The file read with its last edge blocks on the thread, and what the thread reported. Given its
- * work, the thread claims the last of the file's `blocks` edge blocks before the reader goes on
- * (else, on a small file, the reader could decode every block before the thread has started).
+ * The file read with its last node and edge blocks on the thread, and what the thread reported
+ * for each table. Given a table's work, the thread claims the last of its `blocks[table]` blocks
+ * before the reader goes on (else, on a small file, the reader could decode every block before
+ * the thread has started).
  */
 async function readThreaded(
   file: string,
-  blocks?: number,
-): Promise<{ graph: HeapGraph; outcome: unknown }> {
-  const elsewhere = hmatEdgesOnThread(file, thread);
+  blocks?: Record<Table, number>,
+): Promise<{ graph: HeapGraph; outcomes: Partial<Record<Table, HmatOutcome>> }> {
+  const elsewhere = hmatOnThread(file, thread);
   expect(elsewhere, "the thread's file is built").toBeDefined();
-  let outcome: Promise<HmatEdgesOutcome> | undefined;
-  const watched: HmatEdgesElsewhere = {
+  const outcomes: Partial<Record<Table, Promise<HmatOutcome>>> = {};
+  const watched: HmatElsewhere = {
     start(job) {
       const work = elsewhere!.start(job);
-      outcome = work.done;
-      const claims = job.claims;
-      for (let waited = 0; blocks && waited < 10_000 && claimedBack(claims) >= blocks; waited++)
+      outcomes[job.table] = work.done;
+      const { claims } = job;
+      const last = blocks?.[job.table] ?? -1;
+      for (let waited = 0; last >= 0 && waited < 10_000 && claimedBack(claims) >= last; waited++)
         Atomics.wait(claims, 1, claimedBack(claims), 1);
       return work;
     },
   };
   try {
     const graph = await readHmat(await fileSource(file), { inflate }, watched);
-    return { graph, outcome: await outcome };
+    return {
+      graph,
+      outcomes: { nodes: await outcomes.nodes, edges: await outcomes.edges },
+    };
   } finally {
     elsewhere!.close();
   }
@@ -89,10 +92,13 @@ function rewritten(
   return packr.pack([section.tag, raw.length, deflateSync(raw)]);
 }
 
-describe("a .hmat file's edge blocks decoded on a second thread, from the last one back", () => {
+describe("a .hmat file's node and edge blocks decoded on a second thread, from the last one back", () => {
   let file: string;
   let bytes: Buffer;
+  let nodes: Array<{ tag: string; start: number; end: number }>;
   let edges: Array<{ tag: string; start: number; end: number }>;
+  /** How many blocks of each table. */
+  let blocks: Record<Table, number>;
 
   beforeAll(async () => {
     const snapshot = takeSnapshot(`
@@ -105,7 +111,9 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
     file = snapshot.replace(/\.heapsnapshot$/, ".hmat");
     await convertFile(snapshot, file);
     bytes = readFileSync(file);
+    nodes = hmatSections(bytes).filter((s) => s.tag === "nodes");
     edges = hmatSections(bytes).filter((s) => s.tag === "edges");
+    blocks = { nodes: nodes.length, edges: edges.length };
   }, 120_000);
 
   /** A copy of the .hmat, changed by `edit`, in the same temp folder. */
@@ -120,16 +128,20 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
     Buffer.concat([copy.subarray(0, section.start), by, copy.subarray(section.end)]);
 
   it("gives the same graph as one thread, column by column", async () => {
-    expect(edges.length, "edges sections").toBeGreaterThanOrEqual(4);
-    const { graph, outcome } = await readThreaded(file, edges.length);
+    expect(blocks.nodes, "nodes sections").toBeGreaterThanOrEqual(3);
+    expect(blocks.edges, "edges sections").toBeGreaterThanOrEqual(4);
+    const { graph, outcomes } = await readThreaded(file, blocks);
     const reference = await readOneThread(file);
-    // The thread decoded the last blocks, the reader the first one at least.
-    expect(outcome).toMatchObject({ blocks: expect.any(Number) });
-    const { blocks, start } = outcome as { blocks: number; start: number };
-    expect(blocks).toBeGreaterThanOrEqual(1);
-    expect(blocks).toBeLessThanOrEqual(edges.length);
-    expect(start).toBeGreaterThanOrEqual(0);
-    expect(start).toBeLessThan(reference.edgeCount);
+    // For each table, the thread decoded the last blocks.
+    for (const table of ["nodes", "edges"] as const) {
+      const outcome = outcomes[table] as { blocks: number; start: number };
+      expect(outcome, table).toMatchObject({ blocks: expect.any(Number) });
+      expect(outcome.blocks).toBeGreaterThanOrEqual(1);
+      expect(outcome.blocks).toBeLessThanOrEqual(blocks[table]);
+      expect(outcome.start).toBeLessThan(
+        table === "nodes" ? reference.nodeCount : reference.edgeCount,
+      );
+    }
     expect(graph.edgeCount).toBe(reference.edgeCount);
     for (const column of [
       "nodeKind",
@@ -151,7 +163,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
     // A byte in the middle of its zlib body: it no longer inflates.
     const at = last.start + Math.floor((last.end - last.start) / 2);
     const path = variant("bad-last", (copy) => copy.fill(copy[at]! ^ 0xff, at, at + 1));
-    const threaded = await failure(readThreaded(path, edges.length));
+    const threaded = await failure(readThreaded(path, blocks));
     expect(threaded.offset).toBe(last.start);
     expect(threaded.expected).toContain('"edges" section');
     expect(threaded.message).toContain(path);
@@ -168,7 +180,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
       }
       return copy;
     });
-    const threaded = await failure(readThreaded(path, edges.length));
+    const threaded = await failure(readThreaded(path, blocks));
     expect(threaded.offset).toBe(second.start);
     expect(threaded).toEqual(await failure(readOneThread(path)));
   });
@@ -187,7 +199,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
         }),
       ),
     );
-    const threaded = await failure(readThreaded(path, edges.length));
+    const threaded = await failure(readThreaded(path, blocks));
     expect(threaded.offset).toBe(late.start);
     expect(threaded.expected).toContain('column "to_node"');
     expect(threaded).toEqual(await failure(readOneThread(path)));
@@ -206,46 +218,107 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
         }),
       ),
     );
-    const threaded = await failure(readThreaded(path, edges.length));
+    const threaded = await failure(readThreaded(path, blocks));
     expect(threaded.expected).toMatch(/^the nodes' edge counts to add up to the (\d+) edges/);
     expect(threaded).toEqual(await failure(readOneThread(path)));
   });
 
-  it("reads edge blocks changed in other ways as one thread does, graph or error", async () => {
+  it("reads node and edge blocks changed in other ways as one thread does", async () => {
     type Column = [string, number, Uint8Array];
+    type Change = (value: Record<string, unknown>) => void;
     const column = (value: Record<string, unknown>, name: string) =>
       (value.columns as Column[]).find((c) => c[0] === name)!;
-    const changes: Array<(value: Record<string, unknown>) => void> = [
+    const counts: Change[] = [
       (value) => {
         value.count = (value.count as number) + 1;
       },
       (value) => {
+        value.count = (value.count as number) - 1;
+      },
+      (value) => {
         value.count = 1000;
       },
-      (value) => {
-        const data = column(value, "to_node")[2];
-        data[data.length >> 1] = 0x7f;
-      },
-      (value) => {
-        column(value, "name_or_index")[1] = 0; // Delta read as Varint
-      },
     ];
-    const cases = [1, edges.length - 1].flatMap((section) =>
-      changes.map((change) => ({ section, change })),
-    );
+    const changes: Record<Table, Change[]> = {
+      nodes: [
+        ...counts,
+        (value) => {
+          const data = column(value, "edge_count")[2];
+          data[data.length >> 1] = 0x7f;
+        },
+        (value) => {
+          column(value, "id")[1] = 0; // Delta read as Varint
+        },
+      ],
+      edges: [
+        ...counts,
+        (value) => {
+          const data = column(value, "to_node")[2];
+          data[data.length >> 1] = 0x7f;
+        },
+        (value) => {
+          column(value, "name_or_index")[1] = 0;
+        },
+      ],
+    };
+    const cases = (["nodes", "edges"] as const).flatMap((table) => {
+      const sections = table === "nodes" ? nodes : edges;
+      return [sections[1]!, sections.at(-1)!].flatMap((section) =>
+        changes[table].map((change) => ({ section, change })),
+      );
+    });
     for (const [i, { section, change }] of cases.entries()) {
       const path = variant(`changed-${i}`, (copy) =>
-        replaced(copy, edges[section]!, rewritten(copy, edges[section]!, change)),
+        replaced(copy, section, rewritten(copy, section, change)),
       );
-      const threaded = await readThreaded(path, edges.length).then(({ graph }) => graph, failureOf);
+      const threaded = await readThreaded(path, blocks).then(({ graph }) => graph, failureOf);
       const reference = await readOneThread(path).then((graph) => graph, failureOf);
       if (!("edgeTarget" in threaded) || !("edgeTarget" in reference)) {
         expect(threaded, `case ${i}`).toEqual(reference);
         continue;
       }
-      for (const name of ["firstEdge", "edgeKind", "edgeName", "edgeTarget"] as const)
+      expect(threaded.nodeCount, `case ${i}`).toBe(reference.nodeCount);
+      for (const name of [
+        "nodeKind",
+        "nodeName",
+        "nodeId",
+        "firstEdge",
+        "edgeKind",
+        "edgeName",
+        "edgeTarget",
+      ] as const)
         expect(sameBytes(threaded[name], reference[name]), `case ${i}: ${name}`).toBe(true);
     }
+  });
+
+  it("reads a file whose node_count is one short as one thread does", async () => {
+    // The thread's node rows would start one early, over the reader's last: neither may write
+    // rows the other reserved, so the reader, where they meet, decodes the rest itself.
+    const v8 = hmatSections(bytes).find((s) => s.tag === "v8")!;
+    const path = variant("node-count", (copy) =>
+      replaced(
+        copy,
+        v8,
+        rewritten(copy, v8, (value) => {
+          value.node_count = (value.node_count as number) - 1;
+        }),
+      ),
+    );
+    const { graph } = await readThreaded(path, blocks);
+    const reference = await readOneThread(path);
+    expect(graph.nodeCount).toBe(reference.nodeCount);
+    for (const name of ["nodeKind", "nodeName", "nodeId", "firstEdge", "edgeTarget"] as const)
+      expect(sameBytes(graph[name], reference[name]), name).toBe(true);
+  });
+
+  it("reports a corrupt last node block at its offset, as one thread does", async () => {
+    const last = nodes.at(-1)!;
+    const at = last.start + Math.floor((last.end - last.start) / 2);
+    const path = variant("bad-last-nodes", (copy) => copy.fill(copy[at]! ^ 0xff, at, at + 1));
+    const threaded = await failure(readThreaded(path, blocks));
+    expect(threaded.offset).toBe(last.start);
+    expect(threaded.expected).toContain('"nodes" section');
+    expect(threaded).toEqual(await failure(readOneThread(path)));
   });
 
   it("reports a file cut inside the edges as truncated, as one thread does", async () => {
@@ -258,7 +331,7 @@ describe("a .hmat file's edge blocks decoded on a second thread, from the last o
   });
 });
 
-describe("openSnapshot's .hmat edges thread", () => {
+describe("openSnapshot's .hmat thread", () => {
   it("is taken from the size threshold on, and reads the same graph", async () => {
     type NodeLayer = typeof import("./index.js");
     const built = "../../dist/node/index.js";
@@ -274,5 +347,6 @@ describe("openSnapshot's .hmat edges thread", () => {
     expect(sameBytes(threaded.edgeTarget, reference.edgeTarget)).toBe(true);
     expect(sameBytes(threaded.edgeName, reference.edgeName)).toBe(true);
     expect(sameBytes(threaded.firstEdge, reference.firstEdge)).toBe(true);
+    expect(sameBytes(threaded.nodeId, reference.nodeId)).toBe(true);
   });
 });
