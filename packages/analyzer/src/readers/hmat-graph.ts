@@ -319,7 +319,7 @@ export function decodeNodeBlock(
 export class EdgeDecoder {
   readonly largest: EdgeMaxima = { edgeKind: -1, target: -1, edgeName: -1 };
   private readonly indexKind: Uint8Array;
-  /** Per edge kind: all ones when its name_or_index is a name, 0 when an index. */
+  /** Per edge kind (a byte): all ones when its name_or_index is a name, 0 when an index. */
   private readonly namedMask: Int32Array;
   private owners = new Uint32Array(0);
 
@@ -328,7 +328,11 @@ export class EdgeDecoder {
     private readonly meta: Pick<V8Meta, "edge_fields" | "edge_types">,
   ) {
     this.indexKind = indexKinds(meta.edge_types[0]);
-    this.namedMask = Int32Array.from(this.indexKind, (index) => (index === 1 ? 0 : -1));
+    // An entry for every byte, out-of-range kinds included: the loop reads no undefined.
+    this.namedMask = new Int32Array(256).fill(-1);
+    this.indexKind.forEach((index, kind) => {
+      if (index === 1) this.namedMask[kind] = 0;
+    });
   }
 
   /** Decodes `block` into rows start.. of `columns`, owned as `edgeStart` says. */
@@ -349,7 +353,13 @@ export class EdgeDecoder {
     };
     const targets = columns as unknown as Record<string, ColumnTarget>;
     decodeBlock(this.file, block, this.meta.edge_fields, targets, start, rows, -1);
-    this.note(noteEdges(columns, start, start + count, this.namedMask));
+    const { type, name_or_index, to_node } = columns;
+    // In slices: a loop that runs a whole block on its first call is compiled on the stack before
+    // the code after it ever ran, and that code then deopts on every call (V8 11), 4x slower.
+    for (let from = start; from < start + count; from += NOTE_SLICE) {
+      const to = Math.min(from + NOTE_SLICE, start + count);
+      noteEdges(type, name_or_index, to_node, from, to, this.namedMask, this.largest);
+    }
   }
 
   /** Merges maxima noted elsewhere. */
@@ -361,24 +371,28 @@ export class EdgeDecoder {
   }
 }
 
-/** The largest edge kind, target and property name of rows from..to-1 (branch-free: Math.max, a mask). */
+const NOTE_SLICE = 1024;
+
+/** Notes the largest edge kind, target and property name of rows from..end-1 (branch-free: Math.max, a mask). */
 function noteEdges(
-  columns: EdgeColumns,
+  type: Uint8Array,
+  name: Uint32Array,
+  to: Uint32Array,
   from: number,
-  to: number,
+  end: number,
   namedMask: Int32Array,
-): EdgeMaxima {
-  const { type, name_or_index, to_node } = columns;
-  let edgeKind = -1;
-  let target = -1;
-  let edgeName = -1;
-  for (let e = from; e < to; e++) {
+  largest: EdgeMaxima,
+): void {
+  let { edgeKind, target, edgeName } = largest;
+  for (let e = from; e < end; e++) {
     const t = type[e]!;
     edgeKind = Math.max(edgeKind, t);
-    target = Math.max(target, to_node[e]!);
-    edgeName = Math.max(edgeName, (name_or_index[e]! & (namedMask[t] ?? -1)) >>> 0);
+    target = Math.max(target, to[e]!);
+    edgeName = Math.max(edgeName, (name[e]! & namedMask[t]!) >>> 0);
   }
-  return { edgeKind, target, edgeName };
+  largest.edgeKind = edgeKind;
+  largest.target = target;
+  largest.edgeName = edgeName;
 }
 
 /**
