@@ -1,5 +1,5 @@
 import { type StrengthRule, strengthRule } from "./edge-strength.js";
-import type { HeapGraph } from "./heap-graph.js";
+import type { HeapGraph, HeapTables } from "./heap-graph.js";
 import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
 /** Immediate dominators and retained sizes, over strong edges from the root. */
@@ -20,7 +20,7 @@ export type DominatorInput = Pick<
 > & { strength: StrengthRule };
 
 /** The dominator tree's input from a whole graph. */
-export function dominatorInput(graph: HeapGraph): DominatorInput {
+export function dominatorInput(graph: HeapTables): DominatorInput {
   const { nodeCount, firstEdge, edgeTarget, edgeKind, rootIndex, nodeSelfSize } = graph;
   const strength = strengthRule(graph.edgeKinds);
   return { nodeCount, firstEdge, edgeTarget, edgeKind, rootIndex, nodeSelfSize, strength };

@@ -91,3 +91,19 @@ export interface HeapGraph {
   readonly locations: LocationColumns | null;
   readonly trace: AllocationTrace | null;
 }
+
+/**
+ * A graph's node and edge columns, as the graph will hold them: what index building starts from.
+ * A reader may hand them over before the rest of its file is read (`ReadOptions.onTables`).
+ */
+export type HeapTables = Pick<
+  HeapGraph,
+  | "nodeCount"
+  | "edgeCount"
+  | "firstEdge"
+  | "edgeTarget"
+  | "edgeKind"
+  | "edgeKinds"
+  | "nodeSelfSize"
+  | "rootIndex"
+>;

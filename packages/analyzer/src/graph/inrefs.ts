@@ -1,4 +1,4 @@
-import type { HeapGraph } from "./heap-graph.js";
+import type { HeapTables } from "./heap-graph.js";
 import type { Inrefs } from "./heap-index.js";
 import { sharedArray } from "./shared-memory.js";
 
@@ -8,7 +8,7 @@ import { sharedArray } from "./shared-memory.js";
  * from its end, edges taken last to first, so that it ends up in edge order and `firstInref` itself
  * serves as the cursor (no copy of it: at 20M nodes, 80 MB of fresh memory saved).
  */
-export function buildInrefs(graph: HeapGraph): Inrefs {
+export function buildInrefs(graph: HeapTables): Inrefs {
   const { nodeCount, edgeCount, firstEdge, edgeTarget } = graph;
   const firstInref = sharedArray(Uint32Array, nodeCount + 1);
   for (let e = 0; e < edgeCount; e++) firstInref[edgeTarget[e]!]!++;

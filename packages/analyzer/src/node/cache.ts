@@ -13,7 +13,7 @@ import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import type { ReadOptions } from "../readers/source.js";
 import { openSnapshot } from "./open.js";
-import { parallelIndexes } from "./parallel-index.js";
+import { parallelIndexes, readAndIndex } from "./parallel-index.js";
 import { closeSidecarFile, openSidecarFile } from "./sidecar-file.js";
 
 // The sidecar index cache on disk: `<snapshot>.hmidx` next to the snapshot.
@@ -130,6 +130,11 @@ export async function openIndexed(
       sidecar = null;
     }
   }
+  if (key && !sidecar) {
+    // Nothing cached: every index is wanted, begun while the file is still being read.
+    const { graph, indexes } = await readAndIndex(snapshotPath, options);
+    return saved(snapshotPath, graph, indexes, key);
+  }
   const graph = await openSnapshot(snapshotPath, options);
   if (!key) return { graph, indexes: indexHeap(graph), cache: "unwritable" };
   // A cache of the indexes alone (a .pmat's) still saves computing them.
@@ -137,7 +142,16 @@ export async function openIndexed(
   if (cachedIndexes) return { graph, indexes: cachedIndexes, cache: "hit" };
   if (sidecar) closeSidecarFile(sidecar);
   // The cache needs every index: build them all now, on two threads where that pays.
-  const indexes = await parallelIndexes(graph);
+  return saved(snapshotPath, graph, await parallelIndexes(graph), key);
+}
+
+/** The snapshot, its sidecar written beside it if it can be. */
+async function saved(
+  snapshotPath: string,
+  graph: HeapGraph,
+  indexes: HeapIndexes,
+  key: IndexCacheKey,
+): Promise<IndexedSnapshot> {
   try {
     await saveIndexCache(snapshotPath, indexes, key);
     return { graph, indexes, cache: "written" };

@@ -10,5 +10,10 @@ export {
   snapshotCacheKey,
 } from "./cache.js";
 export { fileSource, type OpenOptions, openSnapshot } from "./open.js";
-export { indexOnTwoThreads, type ParallelIndexOptions, parallelIndexes } from "./parallel-index.js";
+export {
+  indexOnTwoThreads,
+  type ParallelIndexOptions,
+  parallelIndexes,
+  readAndIndex,
+} from "./parallel-index.js";
 export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";

@@ -1,10 +1,13 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { convertFile } from "@heapmat/dumper";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sameBytes } from "../../test/same-bytes.js";
 import { takeSnapshot } from "../../test/take-snapshot.js";
-import type { HeapGraph } from "../graph/heap-graph.js";
+import type { HeapGraph, HeapTables } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { isShared } from "../graph/shared-memory.js";
+import type { SnapshotReadError } from "../readers/source.js";
 
 // The worker loads the built thread file, so this runs the package as built (turbo builds first).
 type NodeLayer = typeof import("./index.js");
@@ -49,5 +52,64 @@ describe("indexes built on two threads", () => {
   it("uses one thread for small heaps, with the same result", async () => {
     const indexes = await node.parallelIndexes(graph, { minNodes: graph.nodeCount + 1 });
     expect(indexes.retainedSize[graph.rootIndex]).toBe(reference.retainedSize[graph.rootIndex]);
+  });
+});
+
+describe("readAndIndex", () => {
+  let node: NodeLayer;
+  let snapshot: string;
+  let hmat: string;
+  let reference: HeapIndexes;
+
+  beforeAll(async () => {
+    node = (await import(/* @vite-ignore */ built)) as NodeLayer;
+    snapshot = takeSnapshot(`
+      class Order { constructor(i) { this.id = i; this.lines = [{ sku: "sku-" + (i % 97) }]; } }
+      globalThis.orders = new Map();
+      for (let i = 0; i < 30000; i++) globalThis.orders.set(i, new Order(i));
+    `);
+    hmat = snapshot.replace(/\.heapsnapshot$/, ".hmat");
+    await convertFile(snapshot, hmat);
+    reference = indexHeap(await node.openSnapshot(snapshot));
+  });
+
+  it("has the .hmat reader hand over the graph's own node and edge columns before it ends", async () => {
+    const handed: HeapTables[] = [];
+    const graph = await node.openSnapshot(hmat, { onTables: (tables) => handed.push(tables) });
+    expect(handed).toHaveLength(1);
+    const [tables] = handed;
+    for (const column of ["firstEdge", "edgeTarget", "edgeKind", "nodeSelfSize"] as const)
+      expect(tables![column], column).toBe(graph[column]);
+    expect(tables!.nodeCount).toBe(graph.nodeCount);
+    expect(tables!.edgeCount).toBe(graph.edgeCount);
+  });
+
+  it("gives the indexes of one thread, from a .hmat (begun early) and a .heapsnapshot", async () => {
+    for (const file of [hmat, snapshot]) {
+      const { graph, indexes } = await node.readAndIndex(file, {
+        minNodes: 0,
+        edgesThreadMinBytes: 0,
+      });
+      expect(graph.nodeCount).toBe(reference.graph.nodeCount);
+      expect(sameBytes(indexes.dominator, reference.dominator), file).toBe(true);
+      expect(sameBytes(indexes.retainedSize, reference.retainedSize), file).toBe(true);
+      expect(sameBytes(indexes.distance, reference.distance), file).toBe(true);
+      expect(sameBytes(indexes.inrefs.inrefSource, reference.inrefs.inrefSource), file).toBe(true);
+    }
+  });
+
+  it("reports a file cut after its tables as the reader does, the begun work dropped", async () => {
+    const bytes = readFileSync(hmat);
+    const cut = hmat.replace(/\.hmat$/, "-cut.hmat");
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 64));
+    const handed: HeapTables[] = [];
+    const read = node.openSnapshot(cut, { onTables: (tables) => handed.push(tables) });
+    const expected = await read.catch((error: unknown) => error);
+    expect(handed, "the tables come before the cut").toHaveLength(1);
+    // The built package's error class, not this source's: compared by name and fields.
+    expect((expected as SnapshotReadError).name).toBe("SnapshotReadError");
+    const error = await node.readAndIndex(cut, { minNodes: 0 }).catch((e: unknown) => e);
+    expect(error).toEqual(expected);
+    expect((error as SnapshotReadError).truncated).toBe(true);
   });
 });

@@ -1,14 +1,16 @@
-// Builds every index of a heap graph on two threads: the dominator tree on a worker, the inrefs and
-// then the distances on this one. Only where the columns are on shared memory (no copies) and the
-// heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread.
+// Builds every index of a heap graph on two threads: the dominator tree on a worker, the inrefs,
+// strengths and distances on this one. Only where the columns are on shared memory (no copies) and
+// the heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread. The
+// work can begin from a graph's tables, before its reader has finished (readAndIndex).
 import { bfsDistances } from "../graph/distance.js";
 import { type DominatorTree, dominatorInput } from "../graph/dominators.js";
 import { edgeStrengths, ephemeronNameFlags } from "../graph/edge-strength.js";
-import type { HeapGraph } from "../graph/heap-graph.js";
+import type { HeapGraph, HeapTables } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { buildInrefs } from "../graph/inrefs.js";
 import { isShared } from "../graph/shared-memory.js";
+import { type OpenOptions, openSnapshot } from "./open.js";
 import { isBuilt, startThread } from "./threads.js";
 
 export interface ParallelIndexOptions {
@@ -21,35 +23,115 @@ export async function parallelIndexes(
   graph: HeapGraph,
   options: ParallelIndexOptions = {},
 ): Promise<HeapIndexes> {
-  const shared = [graph.firstEdge, graph.edgeTarget, graph.edgeKind, graph.nodeSelfSize].every(
-    isShared,
-  );
-  if (shared && dominatorThreadFile() && graph.nodeCount >= (options.minNodes ?? 200_000)) {
-    // A thread that cannot run (out of memory, say) costs only time: this one does it all.
-    const indexes = await indexOnTwoThreads(graph).catch(() => null);
-    if (indexes) return indexes;
+  return finishIndexes(graph, begin(graph, options));
+}
+
+/**
+ * Reads a snapshot file and builds all its indexes. Where the reader hands over the node and edge
+ * tables before it is done (.hmat: before its strings), the dominator thread and the inrefs start
+ * then, overlapping the rest of the read.
+ */
+export async function readAndIndex(
+  path: string,
+  options: OpenOptions & ParallelIndexOptions = {},
+): Promise<{ graph: HeapGraph; indexes: HeapIndexes }> {
+  const early: { tables?: HeapTables; begun?: IndexesBegun | null } = {};
+  const onTables = (tables: HeapTables) => {
+    early.tables = tables;
+    early.begun = begin(tables, options);
+  };
+  let graph: HeapGraph;
+  try {
+    graph = await openSnapshot(path, { ...options, onTables });
+  } catch (error) {
+    early.begun?.cancel();
+    throw error;
   }
-  return computed(indexHeap(graph));
+  let begun = early.begun ?? null;
+  // The reader promised these very columns; should it not hold, nothing built on them is kept.
+  if (begun && !sameTables(graph, early.tables!)) {
+    begun.cancel();
+    begun = null;
+  }
+  return { graph, indexes: await finishIndexes(graph, begun ?? begin(graph, options)) };
 }
 
 /** The indexes with the dominator tree built on a worker thread; rejects when the worker fails. */
 export async function indexOnTwoThreads(graph: HeapGraph): Promise<HeapIndexes> {
-  const thread = dominatorThreadFile();
-  if (!thread) throw new Error("the dominator thread's file is not built");
+  if (!dominatorThreadFile()) throw new Error("the dominator thread's file is not built");
+  return beginIndexes(graph).finish(graph);
+}
+
+/** Index building under way from a graph's tables: the dominator thread started, the inrefs built. */
+interface IndexesBegun {
+  /** The indexes of the graph the tables are of; rejects when the worker fails. */
+  finish(graph: HeapGraph): Promise<HeapIndexes>;
+  cancel(): void;
+}
+
+/** Index building begun on two threads, when that pays and can start; else null. */
+function begin(tables: HeapTables, options: ParallelIndexOptions): IndexesBegun | null {
+  const columns = [tables.firstEdge, tables.edgeTarget, tables.edgeKind, tables.nodeSelfSize];
+  const big = tables.nodeCount >= (options.minNodes ?? 200_000);
+  if (!big || !columns.every(isShared) || !dominatorThreadFile()) return null;
+  try {
+    return beginIndexes(tables);
+  } catch {
+    return null; // this thread then does it all, if it can
+  }
+}
+
+function sameTables(graph: HeapGraph, tables: HeapTables): boolean {
+  return (
+    graph.nodeCount === tables.nodeCount &&
+    graph.edgeCount === tables.edgeCount &&
+    graph.firstEdge === tables.firstEdge &&
+    graph.edgeTarget === tables.edgeTarget &&
+    graph.edgeKind === tables.edgeKind &&
+    graph.nodeSelfSize === tables.nodeSelfSize &&
+    graph.rootIndex === tables.rootIndex
+  );
+}
+
+function beginIndexes(tables: HeapTables): IndexesBegun {
   // The thread starts first: it needs nothing computed here before its depth-first numbering.
-  const input = dominatorInput(graph);
-  const { worker, result: tree } = startThread<DominatorTree>(thread, input, "dominator");
+  const { worker, result: tree } = startThread<DominatorTree>(
+    dominatorThreadFile()!,
+    dominatorInput(tables),
+    "dominator",
+  );
+  // Not awaited: the thread frees its scratch arrays (400 MB at 20M nodes) on its own time.
+  const cancel = () => void worker.terminate();
+  tree.catch(() => {});
+  let inrefs: HeapIndexes["inrefs"];
   try {
     // While the worker numbers the nodes depth-first, build the inrefs it needs next.
-    const inrefs = buildInrefs(graph);
+    inrefs = buildInrefs(tables);
     worker.postMessage(inrefs);
-    const edgeStrength = edgeStrengths(graph);
-    const distance = bfsDistances(graph, edgeStrength, ephemeronNameFlags(graph), () => inrefs);
-    return indexHeap(graph, { edgeStrength, inrefs, distance, ...(await tree) });
-  } finally {
-    // Not awaited: the thread frees its scratch arrays (400 MB at 20M nodes) on its own time.
-    void worker.terminate();
+  } catch (error) {
+    cancel();
+    throw error;
   }
+  return {
+    async finish(graph) {
+      try {
+        const edgeStrength = edgeStrengths(graph);
+        const ephemerons = ephemeronNameFlags(graph);
+        const distance = bfsDistances(graph, edgeStrength, ephemerons, () => inrefs);
+        return indexHeap(graph, { edgeStrength, inrefs, distance, ...(await tree) });
+      } finally {
+        cancel();
+      }
+    },
+    cancel,
+  };
+}
+
+/** The indexes from work begun, or all on this thread when none was or the worker failed. */
+async function finishIndexes(graph: HeapGraph, begun: IndexesBegun | null): Promise<HeapIndexes> {
+  // A thread that cannot run (out of memory, say) costs only time: this one does it all.
+  const indexes = begun && (await begun.finish(graph).catch(() => null));
+  return indexes ?? computed(indexHeap(graph));
 }
 
 /** Forces every lazy index, so the caller's first query does not pay for one. */

@@ -10,7 +10,13 @@ import {
   indexKinds,
   type RawColumn,
 } from "@heapmat/dumper/format";
-import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
+import type {
+  AllocationTrace,
+  DumpInfo,
+  HeapGraph,
+  HeapTables,
+  LocationColumns,
+} from "../graph/heap-graph.js";
 import { isShared, sharedArray } from "../graph/shared-memory.js";
 import { SnapshotReadError } from "./source.js";
 import { allocationTrace, edgeKindIsIndexOf, flattenTraceTree, type V8Meta } from "./v8-columns.js";
@@ -217,6 +223,39 @@ export class HmatGraphBuilder {
     const { edge_fields, edge_types } = this.meta;
     const columns = edges.arrays as unknown as EdgeColumns;
     return { table, meta: { edge_fields, edge_types }, columns, edgeStart, nodeCount, rows };
+  }
+
+  /**
+   * The node and edge columns as finish() will put them in the graph, once every edge is in as
+   * the nodes count them and every edge's kind and target is in range; else null.
+   */
+  tables(): HeapTables | null {
+    const { edges, nodes, edgeStart } = this;
+    const nodeCount = nodes.rows;
+    const edgeKinds = this.meta.edge_types[0];
+    const { edgeKind, target } = this.edgeDecoder.largest;
+    const complete =
+      edges !== null &&
+      edges.rows > 0 &&
+      this.waiting.length === 0 &&
+      nodes.capacity === nodeCount &&
+      edges.capacity === edges.rows &&
+      edgeStart.length === nodeCount + 1 &&
+      edgeStart[nodeCount] === edges.rows &&
+      edgeKind < edgeKinds.length &&
+      target < nodeCount;
+    if (!complete) return null;
+    const { type, to_node } = edges.arrays as { type: Uint8Array; to_node: Uint32Array };
+    return {
+      nodeCount,
+      edgeCount: edges.rows,
+      firstEdge: edgeStart,
+      edgeTarget: to_node,
+      edgeKind: type,
+      edgeKinds,
+      nodeSelfSize: nodes.arrays.self_size as Float64Array,
+      rootIndex: 0,
+    };
   }
 
   /** Takes a table's next `rows` rows, which another thread decoded (edges: with their maxima). */

@@ -67,9 +67,17 @@ async function readSections(
   const strings: string[] = [];
   let traceTree: unknown[] | undefined;
   let ended = false;
+  let tablesGiven = !options.onTables || options.idsOnly || options.salvage;
 
   for await (const frame of frames.frames(options)) {
     if (ended) throw new SnapshotReadError(source.name, frame.offset, "nothing after the trailer");
+    // The first section after the edges: the tables are complete, the strings still to read.
+    const afterEdges = frame.tag !== Section.Nodes && frame.tag !== Section.Edges;
+    if (!tablesGiven && afterEdges && builder && builder.rowsOf("edges") > 0) {
+      tablesGiven = true;
+      const tables = builder.tables();
+      if (tables) options.onTables!(tables);
+    }
     // Unknown tags come from newer writers: skip them unread.
     if (!KNOWN_SECTIONS.has(frame.tag)) continue;
     if (options.idsOnly && !IDS_ONLY_SECTIONS.has(frame.tag)) continue;

@@ -1,4 +1,5 @@
 // What every reader takes: bytes from somewhere (a file, a fetch, a test), with no node: imports.
+import type { HeapTables } from "../graph/heap-graph.js";
 
 /** A snapshot's bytes, streamed. `size` is the total when known, for progress. */
 export interface ByteSource {
@@ -23,6 +24,12 @@ export interface ReadOptions {
    * `openSnapshot` passes node:zlib's; the core has no node: imports, so it is injected.
    */
   inflate?: (deflated: Uint8Array, inflatedLength: number) => Uint8Array;
+  /**
+   * Called once, synchronously, with the node and edge columns when they are complete and in
+   * range while more of the file is still to read (.hmat: its strings), so that index building
+   * can start meanwhile. The read may still fail after it. Not every reader calls it.
+   */
+  onTables?: (tables: HeapTables) => void;
 }
 
 /** A reader's one error type: which file, where in it, and what was expected there. */

@@ -22,8 +22,10 @@ export interface HeapmatAnalyzer {
     | ((file: string) => Promise<{ graph: HeapGraph; indexes: HeapIndexes; cache: string }>)
     | undefined;
   indexHeap: ((graph: HeapGraph) => HeapIndexes) | undefined;
-  /** Every index computed, on two threads where it pays (what openIndexed does on a miss). */
+  /** Every index computed, on two threads where it pays. */
   parallelIndexes: ((graph: HeapGraph) => Promise<HeapIndexes>) | undefined;
+  /** Read and every index, begun before the read ends where it can (openIndexed on a miss). */
+  readAndIndex: ((file: string) => Promise<{ graph: HeapGraph; indexes: HeapIndexes }>) | undefined;
   timeIdentify(index: HeapIndexes, count: number): IdentifyTimes;
 }
 
@@ -57,6 +59,10 @@ export async function loadHeapmat(): Promise<HeapmatAnalyzer | string> {
     parallelIndexes:
       typeof node.parallelIndexes === "function"
         ? (node.parallelIndexes as HeapmatAnalyzer["parallelIndexes"])
+        : undefined,
+    readAndIndex:
+      typeof node.readAndIndex === "function"
+        ? (node.readAndIndex as HeapmatAnalyzer["readAndIndex"])
         : undefined,
     timeIdentify(index, count) {
       if (typeof identify !== "function")
