@@ -15,7 +15,13 @@ export {
   type StrengthRule,
   strengthRule,
 } from "./edge-strength.js";
-export type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "./heap-graph.js";
+export type {
+  AllocationTrace,
+  DumpInfo,
+  HeapGraph,
+  HeapTables,
+  LocationColumns,
+} from "./heap-graph.js";
 export { EdgeStrength, type HeapIndexes, type Inrefs, UNREACHABLE } from "./heap-index.js";
 export { type Histogram, histogram } from "./histogram.js";
 export { indexHeap, type PrecomputedIndexes } from "./indexes.js";
