@@ -11,7 +11,7 @@ export function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
 }
 
 /** A heap graph's columns, each an array or null. */
-const GRAPH_COLUMNS = [
+export const GRAPH_COLUMNS = [
   "nodeKind",
   "nodeName",
   "nodeId",

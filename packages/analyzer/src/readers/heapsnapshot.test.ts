@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
+import { GRAPH_COLUMNS } from "../../test/same-bytes.js";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { openSnapshot } from "../node/open.js";
@@ -101,18 +102,7 @@ function chunkedSource(data: Uint8Array, size: (at: number) => number): ByteSour
 
 /** The same graph, column by column (faster than re-checking against JSON). */
 function expectSameGraph(a: HeapGraph, b: HeapGraph) {
-  for (const key of [
-    "nodeKind",
-    "nodeName",
-    "nodeId",
-    "nodeSelfSize",
-    "nodeTraceId",
-    "nodeDetachedness",
-    "firstEdge",
-    "edgeKind",
-    "edgeName",
-    "edgeTarget",
-  ] as const)
+  for (const key of GRAPH_COLUMNS)
     expect([key, firstDifference(a[key] ?? [], b[key] ?? [])]).toEqual([key, -1]);
   expect(firstDifference(a.strings, b.strings)).toBe(-1);
   expect(a.locations).toEqual(b.locations);
