@@ -1,7 +1,8 @@
 import { randomFillSync } from "node:crypto";
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { SnapshotReadError } from "../readers/source.js";
 import { closeSidecarFile, openSidecarFile } from "./sidecar-file.js";
@@ -36,6 +37,62 @@ describe("the sidecar file", () => {
     expect(() => source.bytes(0, 10)).toThrow(`${path}: at byte ${1 << 20}: expected`);
     expect(() => source.bytes(content.byteLength - 2, 3)).toThrow(SnapshotReadError);
     closeSidecarFile(source);
+  });
+
+  it("reads big ranges on two threads, to the same bytes and the same errors", () => {
+    // The worker runs the built thread file (turbo builds before the tests).
+    const thread = new URL("../../dist/node/sidecar-thread.js", import.meta.url);
+    const path = write();
+    const source = openSidecarFile(path, { thread, twoThreadsMinBytes: 0 })!;
+    expect(same(source.bytes(0, content.byteLength), content)).toBe(true);
+    closeSidecarFile(source);
+
+    const cut = write();
+    const reference = openSidecarFile(cut)!;
+    const threaded = openSidecarFile(cut, { thread, twoThreadsMinBytes: 0 })!;
+    truncateSync(cut, (6 << 20) + 3);
+    const error = (read: () => unknown) => {
+      try {
+        read();
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+    const expected = error(() => reference.bytes(0, content.byteLength));
+    expect(expected).toBeInstanceOf(SnapshotReadError);
+    expect(error(() => threaded.bytes(0, content.byteLength))).toEqual(expected);
+    // What was complete is there.
+    expect(same(threaded.bytes(0, 4 << 20), content.subarray(0, 4 << 20))).toBe(true);
+    closeSidecarFile(reference);
+    closeSidecarFile(threaded);
+  });
+
+  it("has the second thread read every chunk not read yet, flagging each", async () => {
+    const thread = new URL("../../dist/node/sidecar-thread.js", import.meta.url);
+    const fd = openSync(write(), "r");
+    const chunks = 3;
+    const shared = {
+      fd,
+      all: new Uint8Array(new SharedArrayBuffer(content.byteLength)),
+      loaded: new Uint8Array(new SharedArrayBuffer(chunks)),
+      requests: new Int32Array(new SharedArrayBuffer(12)),
+    };
+    // Chunk 1 is flagged as read already (by the main thread, say): it must be left alone.
+    shared.loaded[1] = 1;
+    const worker = new Worker(thread, { workerData: shared });
+    try {
+      // Asked for nothing, it reads everything not read yet, in the background.
+      for (let waited = 0; shared.loaded.some((flag) => flag === 0) && waited < 100; waited++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([...shared.loaded]).toEqual([1, 1, 1]);
+      expect(same(shared.all.subarray(0, 4 << 20), content.subarray(0, 4 << 20))).toBe(true);
+      expect(same(shared.all.subarray(8 << 20), content.subarray(8 << 20))).toBe(true);
+      expect(shared.all.subarray(4 << 20, 8 << 20).every((byte) => byte === 0)).toBe(true);
+    } finally {
+      await worker.terminate();
+      closeSync(fd);
+    }
   });
 
   it("is null when the file cannot be opened", () => {
