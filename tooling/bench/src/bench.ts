@@ -295,8 +295,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     load("heapmat", paths.heapsnapshot, jsonMissing, ["--identify", "100"]),
   );
   // The leak program dumps with heapmat's dumper once openSnapshot reads what it writes.
+  const hmatReader = measurements["heapmat-hmat"].runs[0]?.reader;
   const leakFormat =
-    measurements["heapmat-hmat"].runs[0]?.reader === "openSnapshot" ? "hmat" : "heapsnapshot";
+    hmatReader === "openSnapshot" || hmatReader === "readAndIndex" ? "hmat" : "heapsnapshot";
   let series: string[] | string | undefined;
   await measure("leakreport", options.runs, async () => {
     series ??= await leakSeries(
