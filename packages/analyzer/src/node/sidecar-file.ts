@@ -12,8 +12,10 @@ import { isBuilt, startThread } from "./threads.js";
 // Filling is bound by first writes to fresh memory, which two threads do nearly twice as fast as
 // one: for a big sidecar, a second thread (sidecar-thread.ts) reads the upper half of each range
 // asked for, upward, into the same buffer, shared, while this one reads the lower half, then the
-// upper half downward until they meet. Chunks are flagged as loaded in shared memory; one read by
-// both (where they meet) gets the same bytes twice. A thread that fails only leaves more to do here.
+// upper half downward until they meet; between requests, it reads the rest of the file, so later
+// columns are there when asked for (the whole sidecar ends up in memory). Chunks are flagged as
+// loaded in shared memory; one read by both (where they meet) gets the same bytes twice. A thread
+// that fails only leaves more to do here.
 //
 // The file descriptor, not the path, is kept: a sidecar replaced meanwhile (another process
 // renames a new one over it) cannot mix two versions in one graph. It is closed once nothing can
