@@ -242,8 +242,9 @@ function findNodesAndEdges(
     const edgesColon = edgesKey < 0 ? -1 : after(fd, edgesKey + 7, ":");
     if (edgesColon < 0) return null;
     // Only in the second half of what follows: past it, the jump would save less than the search.
-    const half = edgesColon + Math.floor((fstatSync(fd).size - edgesColon) / 2);
-    const nextKey = searchBack(fd, Buffer.from('"trace_function_infos":'), half);
+    const size = fstatSync(fd).size;
+    const half = edgesColon + Math.floor((size - edgesColon) / 2);
+    const nextKey = searchBack(fd, Buffer.from('"trace_function_infos":'), half, size);
     const nextComma = nextKey < 0 ? -1 : before(fd, nextKey, ",");
     const edgesEnd = nextComma < 0 ? -1 : before(fd, nextComma, "]");
     return { nodesColon, edgesColon, ...(edgesEnd > edgesColon && { edgesEnd }) };
@@ -263,14 +264,10 @@ function search(fd: number, needle: Buffer, from: number): number {
   }
 }
 
-/** The offset of `needle`'s last occurrence after `stop`, searched from the file's end, or -1. */
-function searchBack(fd: number, needle: Buffer, stop: number): number {
+/** The offset of `needle`'s last occurrence in stop..size, searched from `size` down, or -1. */
+function searchBack(fd: number, needle: Buffer, stop: number, size: number): number {
   const buffer = Buffer.allocUnsafe(SEARCH_CHUNK);
-  for (
-    let end = fstatSync(fd).size;
-    end - stop >= needle.length;
-    end -= SEARCH_CHUNK - needle.length + 1
-  ) {
+  for (let end = size; end - stop >= needle.length; end -= SEARCH_CHUNK - needle.length + 1) {
     const start = Math.max(stop, end - SEARCH_CHUNK);
     const length = readSync(fd, buffer, 0, end - start, start);
     const at = buffer.subarray(0, length).lastIndexOf(needle);
