@@ -25,3 +25,18 @@ export function takeSnapshot(program: string, options: string | TakeSnapshotOpti
   });
   return file;
 }
+
+/**
+ * A heap with 20,000 objects of one class, some linked, held by a Map, one a WeakMap key, and a
+ * cycle: enough for the threaded readers and indexes to take their paths, small enough to be quick.
+ */
+export const LEAVES_PROGRAM = `
+  class Leaf { constructor(i) { this.text = "leaf-" + i; this.next = null; } }
+  const leaves = [];
+  for (let i = 0; i < 20000; i++) leaves.push(new Leaf(i));
+  for (let i = 1; i < leaves.length; i += 7) leaves[i - 1].next = leaves[i];
+  globalThis.byName = new Map(leaves.map((leaf, i) => [String(i), leaf]));
+  globalThis.weak = new WeakMap([[leaves[3], { value: "held by the key" }]]);
+  globalThis.cycle = { leaves };
+  globalThis.cycle.self = globalThis.cycle;
+`;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { graphDifferences } from "../../test/same-bytes.js";
-import { takeSnapshot } from "../../test/take-snapshot.js";
+import { LEAVES_PROGRAM, takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { type EdgesElsewhere, readHeapSnapshot } from "../readers/heapsnapshot.js";
 import { SnapshotReadError } from "../readers/source.js";
@@ -54,14 +54,7 @@ describe("a .heapsnapshot's edges parsed on a second thread", () => {
   let edgesClose: number;
 
   beforeAll(() => {
-    file = takeSnapshot(`
-      class Leaf { constructor(i) { this.text = "leaf-" + i; this.next = null; } }
-      const leaves = [];
-      for (let i = 0; i < 20000; i++) leaves.push(new Leaf(i));
-      for (let i = 1; i < leaves.length; i += 7) leaves[i - 1].next = leaves[i];
-      globalThis.byName = new Map(leaves.map((leaf, i) => [String(i), leaf]));
-      globalThis.weak = new WeakMap([[leaves[3], { value: "held by the key" }]]);
-    `);
+    file = takeSnapshot(LEAVES_PROGRAM);
     bytes = readFileSync(file);
     edgesOpen = bytes.indexOf("[", bytes.indexOf('"edges"'));
     edgesClose = bytes.indexOf("]", edgesOpen);

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { convertFile } from "@heapmat/dumper";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sameBytes } from "../../test/same-bytes.js";
-import { takeSnapshot } from "../../test/take-snapshot.js";
+import { LEAVES_PROGRAM, takeSnapshot } from "../../test/take-snapshot.js";
 import type { HeapGraph, HeapTables } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
@@ -20,16 +20,7 @@ describe("indexes built on two threads", () => {
 
   beforeAll(async () => {
     node = (await import(/* @vite-ignore */ built)) as NodeLayer;
-    const file = takeSnapshot(`
-      class Leaf { constructor(i) { this.text = "leaf-" + i; this.next = null; } }
-      const leaves = [];
-      for (let i = 0; i < 20000; i++) leaves.push(new Leaf(i));
-      for (let i = 1; i < leaves.length; i += 7) leaves[i - 1].next = leaves[i];
-      globalThis.byName = new Map(leaves.map((leaf, i) => [String(i), leaf]));
-      globalThis.weak = new WeakMap([[leaves[3], { value: "held by the key" }]]);
-      globalThis.cycle = { leaves };
-      globalThis.cycle.self = globalThis.cycle;
-    `);
+    const file = takeSnapshot(LEAVES_PROGRAM);
     graph = await node.openSnapshot(file);
     reference = indexHeap(graph);
   });
