@@ -270,12 +270,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     options.runs,
     load("heapmat", paths.converted, hmatMissing, [], profile("heapmat-hmat")),
   );
-  // The file heapmat's users would re-open: the .hmat once openSnapshot (which the index cache
-  // goes through) reads it.
-  const [reopenFile, reopenMissing] =
-    measurements["heapmat-hmat"].runs[0]?.reader === "openSnapshot"
-      ? [paths.converted, hmatMissing]
-      : [paths.heapsnapshot, jsonMissing];
+  // The files heapmat's users would re-open and hand to leakreport: .hmat, unless this run found
+  // that openSnapshot (which the index cache and leakreport go through) cannot read it yet.
+  const opensHmat = measurements["heapmat-hmat"].runs[0]?.reader !== "readHmat";
+  const [reopenFile, reopenMissing] = opensHmat
+    ? [paths.converted, hmatMissing]
+    : [paths.heapsnapshot, jsonMissing];
   await measure("heapmat-reopen", options.runs, async (run) => {
     if (run === 1) {
       // An unmeasured process computes the indexes and writes the cache beside the file.
@@ -294,10 +294,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     1,
     load("heapmat", paths.heapsnapshot, jsonMissing, ["--identify", "100"]),
   );
-  // The leak program dumps with heapmat's dumper once openSnapshot reads what it writes.
-  const hmatReader = measurements["heapmat-hmat"].runs[0]?.reader;
-  const leakFormat =
-    hmatReader === "openSnapshot" || hmatReader === "readAndIndex" ? "hmat" : "heapsnapshot";
+  const leakFormat = opensHmat ? "hmat" : "heapsnapshot";
   let series: string[] | string | undefined;
   await measure("leakreport", options.runs, async () => {
     series ??= await leakSeries(
