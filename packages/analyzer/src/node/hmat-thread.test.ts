@@ -10,7 +10,7 @@ import type { HeapGraph } from "../graph/heap-graph.js";
 import { readHmat } from "../readers/hmat.js";
 import { claimedBack, type HmatElsewhere, type HmatOutcome } from "../readers/hmat-meet.js";
 import { frameHeader } from "../readers/hmat-sections.js";
-import { SnapshotReadError } from "../readers/source.js";
+import { type ReadOptions, SnapshotReadError } from "../readers/source.js";
 import { inflate } from "./inflate.js";
 import { fileSource, hmatOnThread } from "./open.js";
 
@@ -28,6 +28,7 @@ type Table = "nodes" | "edges";
 async function readThreaded(
   file: string,
   blocks?: Record<Table, number>,
+  options: ReadOptions = {},
 ): Promise<{ graph: HeapGraph; outcomes: Partial<Record<Table, HmatOutcome>> }> {
   const elsewhere = hmatOnThread(file, thread);
   expect(elsewhere, "the thread's file is built").toBeDefined();
@@ -44,7 +45,7 @@ async function readThreaded(
     },
   };
   try {
-    const graph = await readHmat(await fileSource(file), { inflate }, watched);
+    const graph = await readHmat(await fileSource(file), { inflate, ...options }, watched);
     return {
       graph,
       outcomes: { nodes: await outcomes.nodes, edges: await outcomes.edges },
@@ -54,7 +55,8 @@ async function readThreaded(
   }
 }
 
-const readOneThread = async (file: string) => readHmat(await fileSource(file), { inflate });
+const readOneThread = async (file: string, options: ReadOptions = {}) =>
+  readHmat(await fileSource(file), { inflate, ...options });
 
 /** A read's error as plain fields, to compare. */
 function failureOf(error: unknown) {
@@ -143,6 +145,18 @@ describe("a .hmat file's node and edge blocks decoded on a second thread, from t
       );
     }
     expect(graphDifferences(graph, reference)).toEqual([]);
+  });
+
+  it("reads ids only with the node blocks split, and no edges, as one thread does", async () => {
+    const { graph, outcomes } = await readThreaded(file, blocks, { idsOnly: true });
+    const nodes = outcomes.nodes as { blocks: number };
+    expect(nodes, "the thread decoded the last node blocks").toMatchObject({
+      blocks: expect.any(Number),
+    });
+    expect(nodes.blocks).toBeGreaterThanOrEqual(1);
+    expect(outcomes.edges, "no edge work").toBeUndefined();
+    expect(graph.edgeCount).toBe(0);
+    expect(graphDifferences(graph, await readOneThread(file, { idsOnly: true }))).toEqual([]);
   });
 
   it("reports a corrupt last edge block at its offset, as one thread does", async () => {

@@ -83,9 +83,9 @@ export interface OpenOptions extends ReadOptions {
   /**
    * From this file size on, a second thread reads part of the file while this one reads the rest:
    * a plain .heapsnapshot's `edges` array (about 60% of it); a .hmat file's node blocks, then its
-   * edge blocks, from the last one backward, until it meets this thread. Default 64 MiB for a
-   * .heapsnapshot, 4 MiB for a .hmat (about the same heap). Never when salvaging or reading ids
-   * only.
+   * edge blocks, from the last one backward, until it meets this thread (reading ids only: the
+   * node blocks). Default 64 MiB for a .heapsnapshot, 4 MiB for a .hmat (about the same heap).
+   * Never when salvaging, nor for a .heapsnapshot's ids only (they come before its edges).
    */
   edgesThreadMinBytes?: number;
 }
@@ -108,8 +108,8 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
     const plainJson = format === "heapsnapshot";
     source = await fileSource(path, { recycle: plainJson });
     const minBytes = edgesThreadMinBytes ?? (plainJson ? 64 << 20 : HMAT_EDGES_THREAD_MIN_BYTES);
-    const wanted = (source.size ?? 0) >= minBytes && !options.idsOnly && !options.salvage;
-    if (wanted && plainJson) edgesElsewhere = edgesOnThread(path);
+    const wanted = (source.size ?? 0) >= minBytes && !options.salvage;
+    if (wanted && plainJson && !options.idsOnly) edgesElsewhere = edgesOnThread(path);
     if (wanted && format === "hmat") hmatThread = hmatOnThread(path);
   } catch (error) {
     hmatThread?.close();

@@ -32,31 +32,34 @@ const IDS_ONLY_SECTIONS = new Set<string>([
 const KNOWN_SECTIONS = new Set<string>(Object.values(Section));
 
 /**
- * Reads a .hmat file into a heap graph; with `elsewhere`, the node blocks, then the edge blocks,
- * are decoded from the last one backward elsewhere meanwhile (hmat-meet.ts), unless salvaging or
- * reading ids only.
+ * Reads a .hmat file into a heap graph; with `elsewhere`, the node blocks, then the edge blocks
+ * (none when reading ids only), are decoded from the last one backward elsewhere meanwhile
+ * (hmat-meet.ts), unless salvaging.
  */
 export async function readHmat(
   source: ByteSource,
   options: ReadOptions = {},
   elsewhere?: HmatElsewhere,
 ): Promise<HeapGraph> {
-  const shared = elsewhere && !options.salvage && !options.idsOnly;
-  const meetings = shared
-    ? { nodes: new Meeting(elsewhere, "nodes"), edges: new Meeting(elsewhere, "edges") }
-    : null;
+  const meetings =
+    elsewhere && !options.salvage
+      ? {
+          nodes: new Meeting(elsewhere, "nodes"),
+          edges: options.idsOnly ? undefined : new Meeting(elsewhere, "edges"),
+        }
+      : null;
   try {
     return await readSections(source, options, meetings);
   } finally {
     meetings?.nodes.end();
-    meetings?.edges.end();
+    meetings?.edges?.end();
   }
 }
 
 async function readSections(
   source: ByteSource,
   options: ReadOptions,
-  meetings: { nodes: Meeting; edges: Meeting } | null,
+  meetings: { nodes: Meeting; edges: Meeting | undefined } | null,
 ): Promise<HeapGraph> {
   const frames = new FrameStream(source);
   let info: Record<string, unknown> = {};
