@@ -57,7 +57,8 @@ export function digest(
   for (let i = 0; i < nodeCount; i++) {
     const id = nodeId[i]!;
     keys[i] = objectKey(id, codes[nodeKind[i]!]!);
-    if (ordered && id % 2 === 1 && id > maxId) maxId = id;
+    // Odd: `>>> 0` keeps the parity of any integer below 2^53, and is cheaper than a float's %.
+    if (ordered && ((id >>> 0) & 1) === 1 && id > maxId) maxId = id;
   }
   const objects =
     keepObjects && nodeSelfSize.length >= nodeCount

@@ -22,6 +22,19 @@ describe("sortKeys", () => {
     }
   });
 
+  it("puts the few keys of 32 bits and more after the rest, as a V8 dump's roots are", () => {
+    const keys = Float64Array.from(
+      { length: 80_000 },
+      (_, i) => ((i * 2_654_435_761) % 2 ** 26) * 64,
+    );
+    for (const at of [5, 600, 70_000]) keys[at] = 2 ** 37 + at * 64 + 3;
+    keys[9] = 2 ** 32; // the smallest wide key
+    keys[10] = 2 ** 32 - 1; // the largest narrow one
+    const expected = sorted(keys);
+    sortKeys(keys);
+    expect(sameBytes(keys, expected)).toBe(true);
+  });
+
   it("keeps duplicates, and sorts short and empty arrays", () => {
     const keys = Float64Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 1000);
     const expected = sorted(keys);

@@ -1,5 +1,9 @@
 // Object keys (see objectKey) are integers below 2^53. A radix sort orders a dump's millions of
 // them about twice as fast as the built-in comparison sort (5M keys: 0.2 s against 0.5 s).
+// V8 ids stay below 2^26 but for a few hundred (roots, native objects), so nearly every key of a
+// V8 dump fits in 32 bits: those are sorted apart as a Uint32Array, two passes of integer
+// arithmetic instead of three over doubles (20M keys: 0.6-0.75 s instead of 0.9-1 s), and the
+// wider ones (all of a Perl dump's: addresses) after them.
 
 const DIGIT_BITS = 16;
 const BUCKETS = 1 << DIGIT_BITS;
@@ -12,6 +16,45 @@ export function sortKeys(keys: Float64Array): void {
     keys.sort();
     return;
   }
+  let narrowCount = 0;
+  for (let i = 0; i < n; i++) if (keys[i]! < TWO_32) narrowCount++;
+  if (narrowCount === 0) {
+    sortWide(keys);
+    return;
+  }
+  const narrow = new Uint32Array(narrowCount);
+  const wide = new Float64Array(n - narrowCount);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    const key = keys[i]!;
+    if (key < TWO_32) narrow[a++] = key;
+    else wide[b++] = key;
+  }
+  keys.set(sortNarrow(narrow));
+  sortWide(wide);
+  keys.set(wide, narrowCount);
+}
+
+/** Two 16-bit passes; returns the sorted array (the given one or its scratch twin). */
+function sortNarrow(keys: Uint32Array): Uint32Array {
+  let from: Uint32Array = keys;
+  let to: Uint32Array = new Uint32Array(keys.length);
+  const counts = new Uint32Array(BUCKETS);
+  for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < from.length; i++) counts[(from[i]! >>> shift) & 0xffff]!++;
+    toStarts(counts);
+    for (let i = 0; i < from.length; i++) {
+      const key = from[i]!;
+      to[counts[(key >>> shift) & 0xffff]!++] = key;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/** As many 16-bit passes as the largest key needs, in place. */
+function sortWide(keys: Float64Array): void {
+  const n = keys.length;
   let max = 0;
   for (let i = 0; i < n; i++) if (keys[i]! > max) max = keys[i]!;
   const passes = Math.max(1, Math.ceil(Math.log2(max + 1) / DIGIT_BITS));
@@ -21,12 +64,7 @@ export function sortKeys(keys: Float64Array): void {
   for (let pass = 0; pass < passes; pass++) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[digit(from[i]!, pass)]!++;
-    let sum = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      const count = counts[b]!;
-      counts[b] = sum;
-      sum += count;
-    }
+    toStarts(counts);
     for (let i = 0; i < n; i++) {
       const key = from[i]!;
       to[counts[digit(key, pass)]!++] = key;
@@ -34,6 +72,16 @@ export function sortKeys(keys: Float64Array): void {
     [from, to] = [to, from];
   }
   if (from !== keys) keys.set(from);
+}
+
+/** Bucket counts into each bucket's first position. */
+function toStarts(counts: Uint32Array): void {
+  let sum = 0;
+  for (let b = 0; b < counts.length; b++) {
+    const count = counts[b]!;
+    counts[b] = sum;
+    sum += count;
+  }
 }
 
 /** The pass-th 16-bit digit of an integer below 2^53 (`>>> 0` is the value modulo 2^32). */
