@@ -1,5 +1,5 @@
 import { freesByRefcount, type HeapGraph, indexHeap, pmatDescribe } from "@heapmat/analyzer";
-import { openSnapshot, parallelIndexes } from "@heapmat/analyzer/node";
+import { openSnapshot, parallelIndexes, readAndIndex } from "@heapmat/analyzer/node";
 import { diffByClass } from "./analysis/diff.js";
 import { groupStructures } from "./analysis/groups.js";
 import { type MemorySample, memoryGrowth, pickSample } from "./analysis/memory-growth.js";
@@ -59,24 +59,33 @@ export async function findLeaks(
   if (files.length === 0) throw new TypeError("findLeaks needs at least one dump");
   const kinds = new KindTable();
   const digests: DumpDigest[] = [];
+  const readOptions = (index: number, idsOnly: boolean) => ({
+    idsOnly,
+    salvage: options.salvage ?? false,
+    onProgress: (done: number, total: number | undefined) =>
+      options.onProgress?.({
+        phase: "read",
+        file: files[index]!,
+        index,
+        files: files.length,
+        done,
+        total,
+      }),
+  });
   const read = (index: number, idsOnly: boolean) =>
-    openSnapshot(files[index]!, {
-      idsOnly,
-      salvage: options.salvage ?? false,
-      onProgress: (done, total) =>
-        options.onProgress?.({
-          phase: "read",
-          file: files[index]!,
-          index,
-          files: files.length,
-          done,
-          total,
-        }),
-    });
+    openSnapshot(files[index]!, readOptions(index, idsOnly));
   // Ids are enough from the earlier dumps; a diff of two dumps also needs the first one's names.
   for (let i = 0; i < files.length - 1; i++)
     digests.push(digest(await read(i, files.length > 2), files[i]!, kinds, i === 0));
-  const last = await read(files.length - 1, false);
+  // The last dump of a V8 series: its indexes begin while it is still being read. A Perl heap
+  // needs other indexes (below), and one dump's format is not known before it is read: those are
+  // read, then indexed. (A series out of order is then refused after its indexes: time lost on
+  // that error only.)
+  const lastIndex = files.length - 1;
+  const { graph: last, indexes: begun } =
+    lastIndex > 0 && digests[0]!.info.format !== "pmat"
+      ? await readAndIndex(files[lastIndex]!, readOptions(lastIndex, false))
+      : { graph: await read(lastIndex, false), indexes: null };
   digests.push(digest(last, files.at(-1)!, kinds));
   if (!options.force) {
     const problem = sequenceProblem(digests);
@@ -110,8 +119,8 @@ export async function findLeaks(
   // Perl frees by refcount: what no root reaches (a cycle) is leaked, not garbage. V8 heaps need
   // every index (leaked structures come from the dominator tree): built on two threads.
   const indexes = freesByRefcount(last)
-    ? indexHeap(withUnreachedHeads(indexHeap(last)))
-    : await parallelIndexes(last);
+    ? indexHeap(withUnreachedHeads(begun ?? indexHeap(last)))
+    : (begun ?? (await parallelIndexes(last)));
 
   if (report.mode === "suspects") {
     report.groups = findSuspects(indexes, {
