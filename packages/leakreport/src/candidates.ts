@@ -35,24 +35,36 @@ export function findCandidates(
   dumps: readonly Float64Array[],
   options: CandidateOptions = {},
 ): Candidates {
-  let keys: Float64Array = new Float64Array(0);
-  let generation: Uint16Array = new Uint16Array(0);
-  let previous = dumps[0];
-  for (let i = 1; i < dumps.length; i++) {
-    // Candidates gone from this dump were temporaries.
-    const kept = intersectWith(keys, generation, dumps[i]!);
-    keys = kept.keys;
-    generation = kept.generation;
-    if (i === dumps.length - 1) break;
-    if (options.onefile && keys.length > 0) continue;
-    // The candidates are all in `previous`, so the new keys are disjoint from them.
-    const fresh = subtract(dumps[i]!, previous!);
-    const merged = mergeDisjoint(keys, generation, fresh, i);
-    keys = merged.keys;
-    generation = merged.generation;
-    previous = dumps[i];
+  const walk = new CandidateWalk(options);
+  for (let i = 0; i < dumps.length; i++) walk.add(dumps[i]!, i === dumps.length - 1);
+  return walk.candidates;
+}
+
+/**
+ * findCandidates one dump at a time: a long series of big dumps then keeps in memory only the keys
+ * of the dump that new keys are compared with, not every dump's.
+ */
+export class CandidateWalk {
+  candidates: Candidates = { keys: new Float64Array(0), generation: new Uint16Array(0) };
+  private previous: Float64Array = new Float64Array(0);
+  private dumps = 0;
+
+  constructor(private readonly options: CandidateOptions = {}) {}
+
+  /** The next dump's sorted keys; `last` for the last dump, which only confirms. */
+  add(dump: Float64Array, last: boolean): void {
+    const index = this.dumps++;
+    if (index > 0) {
+      // Candidates gone from this dump were temporaries.
+      this.candidates = intersectWith(this.candidates.keys, this.candidates.generation, dump);
+      if (last || (this.options.onefile && this.candidates.keys.length > 0)) return;
+      // The candidates are all in `previous`, so the new keys are disjoint from them.
+      const fresh = subtract(dump, this.previous);
+      const { keys, generation } = this.candidates;
+      this.candidates = mergeDisjoint(keys, generation, fresh, index);
+    }
+    this.previous = dump;
   }
-  return { keys, generation };
 }
 
 /** The candidates whose keys are in the sorted list `dump`. */

@@ -5,7 +5,7 @@ import { groupStructures } from "./analysis/groups.js";
 import { type MemorySample, memoryGrowth, pickSample } from "./analysis/memory-growth.js";
 import { leakedStructures } from "./analysis/structures.js";
 import { findSuspects } from "./analysis/suspects.js";
-import { findCandidates, indexOfKey, objectKey } from "./candidates.js";
+import { type Candidates, CandidateWalk, indexOfKey, objectKey } from "./candidates.js";
 import { type DumpDigest, digest, KindTable } from "./dumps/digest.js";
 import { sequenceProblem } from "./dumps/sequence.js";
 import { className, isInternal, kindName } from "./heap/classes.js";
@@ -74,23 +74,33 @@ export async function findLeaks(
   });
   const read = (index: number, idsOnly: boolean) =>
     openSnapshot(files[index]!, readOptions(index, idsOnly));
+  const lastIndex = files.length - 1;
+  const walk = files.length >= 3 ? new CandidateWalk({ onefile: options.onefile ?? false }) : null;
+  // Each dump, as it is read, is checked against the one before and walked for candidates. Then
+  // only the first and the last dump's keys are needed (and what the walk keeps): a long series
+  // of big dumps does not hold every dump's keys (160 MB each at 20M objects).
+  let before: DumpDigest | null = null;
+  const take = (dump: DumpDigest, index: number) => {
+    const problem = before && !options.force ? sequenceProblem(before, dump) : null;
+    if (problem) throw new DumpSequenceError(`${problem} (use --force to compare them anyway)`);
+    walk?.add(dump.keys, index === lastIndex);
+    digests.push(
+      index === 0 || index === lastIndex ? dump : { ...dump, keys: new Float64Array(0) },
+    );
+    before = dump;
+  };
   // Ids are enough from the earlier dumps; a diff of two dumps also needs the first one's names.
-  for (let i = 0; i < files.length - 1; i++)
-    digests.push(digest(await read(i, files.length > 2), files[i]!, kinds, i === 0));
+  for (let i = 0; i < lastIndex; i++)
+    take(digest(await read(i, walk !== null), files[i]!, kinds, i === 0), i);
   // The last dump of a V8 series: its indexes begin while it is still being read. A Perl heap
   // needs other indexes (below), and one dump's format is not known before it is read: those are
-  // read, then indexed. (A series out of order is then refused after its indexes: time lost on
+  // read, then indexed. (A last dump out of order is then refused after its indexes: time lost on
   // that error only.)
-  const lastIndex = files.length - 1;
   const { graph: last, indexes: begun } =
     lastIndex > 0 && digests[0]!.info.format !== "pmat"
       ? await readAndIndex(files[lastIndex]!, readOptions(lastIndex, false))
       : { graph: await read(lastIndex, false), indexes: null };
-  digests.push(digest(last, files.at(-1)!, kinds));
-  if (!options.force) {
-    const problem = sequenceProblem(digests);
-    if (problem) throw new DumpSequenceError(`${problem} (use --force to compare them anyway)`);
-  }
+  take(digest(last, files[lastIndex]!, kinds), lastIndex);
 
   const report: LeakReport = {
     mode: files.length >= 3 ? "growth" : files.length === 2 ? "diff" : "suspects",
@@ -142,10 +152,7 @@ export async function findLeaks(
     return report;
   }
 
-  const candidates = findCandidates(
-    digests.map((d) => d.keys),
-    { onefile: options.onefile ?? false },
-  );
+  const candidates = walk!.candidates;
   const generation = generationPerNode(last, kinds, candidates);
   const structures = leakedStructures(indexes, generation, options.all ?? false);
   const { groups, flatTops } = groupStructures({
@@ -175,11 +182,7 @@ export async function findLeaks(
   return report;
 }
 
-function generationPerNode(
-  graph: HeapGraph,
-  kinds: KindTable,
-  candidates: ReturnType<typeof findCandidates>,
-): Int16Array {
+function generationPerNode(graph: HeapGraph, kinds: KindTable, candidates: Candidates): Int16Array {
   const codes = kinds.codes(graph);
   const generation = new Int16Array(graph.nodeCount).fill(-1);
   if (candidates.keys.length === 0) return generation;

@@ -8,7 +8,10 @@ export interface DumpDigest {
   file: string;
   info: DumpInfo;
   nodeCount: number;
-  /** Sorted object keys (id and kind), see `objectKey`. */
+  /**
+   * Sorted object keys (id and kind), see `objectKey`. In a series, findLeaks empties those of the
+   * dumps between the first and the last once it has compared them.
+   */
   keys: Float64Array;
   /**
    * Every object's key and self size, unsorted: kept for the first dump of a series only (to tell
