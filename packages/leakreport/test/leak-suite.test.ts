@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import {
   findLeaks,
@@ -164,6 +165,15 @@ describe("refusing dumps that cannot be compared", () => {
     const a = suite["map-cache"]!.files;
     const b = suite.registry!.files;
     await expect(findLeaks([a[0]!, a[1]!, b[2]!, b[3]!])).rejects.toThrow(
+      /different processes|not in time order/,
+    );
+  });
+
+  it("refuses a pair as soon as it is read, before the dumps after it", async () => {
+    const a = suite["map-cache"]!.files;
+    const b = suite.registry!.files;
+    const missing = join(dirname(a[0]!), "never-written.heapsnapshot");
+    await expect(findLeaks([a[0]!, b[1]!, missing])).rejects.toThrow(
       /different processes|not in time order/,
     );
   });
