@@ -111,9 +111,8 @@ function mergeDisjoint(
   return { keys: mergedKeys, generation: mergedGeneration };
 }
 
-/** Sorted a ∩ sorted b. */
-export function intersect(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(Math.min(a.length, b.length));
+/** |sorted a ∩ sorted b|, without making the intersection (160 MB at 20M objects). */
+export function countShared(a: Float64Array, b: Float64Array): number {
   let i = 0;
   let j = 0;
   let n = 0;
@@ -123,12 +122,12 @@ export function intersect(a: Float64Array, b: Float64Array): Float64Array {
     if (x < y) i++;
     else if (x > y) j++;
     else {
-      out[n++] = x;
+      n++;
       i++;
       j++;
     }
   }
-  return out.subarray(0, n);
+  return n;
 }
 
 /** Sorted a \ sorted b. */

@@ -1,4 +1,4 @@
-import { intersect } from "../candidates.js";
+import { countShared } from "../candidates.js";
 import type { DumpDigest } from "./digest.js";
 
 /** Below this share of an earlier dump's objects still present in the next, dumps are unrelated. */
@@ -20,7 +20,7 @@ export function sequenceProblem(before: DumpDigest, after: DumpDigest): string |
     return `${pair} are not in time order (${after.file} was written first)`;
   if (after.maxId < before.maxId)
     return `${pair} are not in time order, or come from different processes: the highest object id goes down (${before.maxId} to ${after.maxId})`;
-  const shared = intersect(before.keys, after.keys).length;
+  const shared = countShared(before.keys, after.keys);
   if (shared < MIN_OVERLAP * before.keys.length)
     return `${pair} share almost no objects (${shared} of ${before.keys.length}): they come from different processes`;
   return null;
