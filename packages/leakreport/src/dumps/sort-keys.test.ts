@@ -35,6 +35,20 @@ describe("sortKeys", () => {
     expect(sameBytes(keys, expected)).toBe(true);
   });
 
+  it("sorts a V8 dump's dense, distinct ids by id, with their kinds", () => {
+    // Odd ids in a shuffled order, as a V8 heap's objects come, each with its kind.
+    const ids = Array.from({ length: 90_000 }, (_, i) => 2 * i + 1);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = (i * 7_919) % (i + 1);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    const keys = Float64Array.from(ids, (id) => id * 64 + (id % 13));
+    keys[7] = 2 ** 40 + 5; // a root's wide key among them
+    const expected = sorted(keys);
+    sortKeys(keys);
+    expect(sameBytes(keys, expected)).toBe(true);
+  });
+
   it("keeps duplicates, and sorts short and empty arrays", () => {
     const keys = Float64Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 1000);
     const expected = sorted(keys);
