@@ -270,9 +270,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     options.runs,
     load("heapmat", paths.converted, hmatMissing, [], profile("heapmat-hmat")),
   );
-  // The files heapmat's users would re-open and hand to leakreport: .hmat, unless this run found
-  // that openSnapshot (which the index cache and leakreport go through) cannot read it yet.
-  const opensHmat = measurements["heapmat-hmat"].runs[0]?.reader !== "readHmat";
+  // The files heapmat's users would re-open and hand to leakreport: .hmat, when openSnapshot
+  // (which the index cache and leakreport go through) read it in this run, or when this run did
+  // not try.
+  const hmatRun = measurements["heapmat-hmat"];
+  const opensHmat =
+    hmatRun.status === "skipped" ||
+    (hmatRun.status === "ok" && hmatRun.runs[0]?.reader !== "readHmat");
   const [reopenFile, reopenMissing] = opensHmat
     ? [paths.converted, hmatMissing]
     : [paths.heapsnapshot, jsonMissing];

@@ -139,7 +139,7 @@ function specs(report: BenchReport): Spec[] {
       heapmat: ms("heapmat-reopen", "wallMs"),
       // The same file, read and indexed in full.
       anchor: ms(
-        report.measurements["heapmat-hmat"]?.runs[0]?.reader === "openSnapshot"
+        report.measurements["heapmat-reopen"]?.runs[0]?.format === "hmat"
           ? "heapmat-hmat"
           : "heapmat-heapsnapshot",
         "wallMs",
