@@ -45,25 +45,32 @@ export function findCandidates(
  * of the dump that new keys are compared with, not every dump's.
  */
 export class CandidateWalk {
-  candidates: Candidates = { keys: new Float64Array(0), generation: new Uint16Array(0) };
+  private found: Candidates = { keys: new Float64Array(0), generation: new Uint16Array(0) };
+  /** The keys of the last dump the walk did not skip, which new keys are compared with. */
   private previous: Float64Array = new Float64Array(0);
-  private dumps = 0;
+  private added = 0;
 
   constructor(private readonly options: CandidateOptions = {}) {}
 
   /** The next dump's sorted keys; `last` for the last dump, which only confirms. */
   add(dump: Float64Array, last: boolean): void {
-    const index = this.dumps++;
+    const index = this.added++;
     if (index > 0) {
       // Candidates gone from this dump were temporaries.
-      this.candidates = intersectWith(this.candidates.keys, this.candidates.generation, dump);
-      if (last || (this.options.onefile && this.candidates.keys.length > 0)) return;
+      this.found = intersectWith(this.found.keys, this.found.generation, dump);
+      // After the last dump nothing is compared any more: its predecessor's keys can go.
+      if (last) this.previous = new Float64Array(0);
+      if (last || (this.options.onefile && this.found.keys.length > 0)) return;
       // The candidates are all in `previous`, so the new keys are disjoint from them.
       const fresh = subtract(dump, this.previous);
-      const { keys, generation } = this.candidates;
-      this.candidates = mergeDisjoint(keys, generation, fresh, index);
+      this.found = mergeDisjoint(this.found.keys, this.found.generation, fresh, index);
     }
     this.previous = dump;
+  }
+
+  /** The candidates so far: the answer once the last dump is added. */
+  get candidates(): Candidates {
+    return this.found;
   }
 }
 

@@ -31,7 +31,10 @@ export interface FindLeaksOptions {
 }
 
 export interface LoadProgress {
-  /** Reading the dumps, then analysing the last one (indexes, structures, paths). */
+  /**
+   * Reading the dumps, then analysing the last one (indexes, structures, paths), from when its
+   * bytes are all read: a V8 series' last dump is indexed while its reader finishes.
+   */
   phase: "read" | "analyse";
   file: string;
   /** Index of the file in the series. */
@@ -59,10 +62,26 @@ export async function findLeaks(
   if (files.length === 0) throw new TypeError("findLeaks needs at least one dump");
   const kinds = new KindTable();
   const digests: DumpDigest[] = [];
+  const lastIndex = files.length - 1;
+  const mode = files.length >= 3 ? "growth" : files.length === 2 ? "diff" : "suspects";
+  let analysing = false;
+  const analyse = () => {
+    if (analysing) return;
+    analysing = true;
+    options.onProgress?.({
+      phase: "analyse",
+      file: files[lastIndex]!,
+      index: lastIndex,
+      files: files.length,
+      done: 0,
+      total: undefined,
+    });
+  };
   const readOptions = (index: number, idsOnly: boolean) => ({
     idsOnly,
     salvage: options.salvage ?? false,
-    onProgress: (done: number, total: number | undefined) =>
+    onProgress: (done: number, total: number | undefined) => {
+      if (analysing) return;
       options.onProgress?.({
         phase: "read",
         file: files[index]!,
@@ -70,17 +89,21 @@ export async function findLeaks(
         files: files.length,
         done,
         total,
-      }),
+      });
+      // The last dump's bytes are all in: what follows is analysis (its indexes may be under way).
+      if (index === lastIndex && total !== undefined && done >= total) analyse();
+    },
   });
   const read = (index: number, idsOnly: boolean) =>
     openSnapshot(files[index]!, readOptions(index, idsOnly));
-  const lastIndex = files.length - 1;
-  const walk = files.length >= 3 ? new CandidateWalk({ onefile: options.onefile ?? false }) : null;
+
   // Each dump, as it is read, is checked against the one before and walked for candidates. Then
-  // only the first and the last dump's keys are needed (and what the walk keeps): a long series
-  // of big dumps does not hold every dump's keys (160 MB each at 20M objects).
+  // only the first dump's keys (and its objects' sizes), the last's and those the walk compares
+  // with are needed: a long series of big dumps does not hold every dump's keys (160 MB each at
+  // 20M objects).
+  const walk = mode === "growth" ? new CandidateWalk({ onefile: options.onefile ?? false }) : null;
   let before: DumpDigest | null = null;
-  const take = (dump: DumpDigest, index: number) => {
+  const acceptDump = (dump: DumpDigest, index: number) => {
     const problem = before && !options.force ? sequenceProblem(before, dump) : null;
     if (problem) throw new DumpSequenceError(`${problem} (use --force to compare them anyway)`);
     walk?.add(dump.keys, index === lastIndex);
@@ -89,21 +112,23 @@ export async function findLeaks(
     );
     before = dump;
   };
-  // Ids are enough from the earlier dumps; a diff of two dumps also needs the first one's names.
+  // Ids are enough from the earlier dumps of a series; a diff of two dumps needs the first one's
+  // names too.
+  const idsOnly = mode === "growth";
   for (let i = 0; i < lastIndex; i++)
-    take(digest(await read(i, walk !== null), files[i]!, kinds, i === 0), i);
+    acceptDump(digest(await read(i, idsOnly), files[i]!, kinds, i === 0), i);
   // The last dump of a V8 series: its indexes begin while it is still being read. A Perl heap
-  // needs other indexes (below), and one dump's format is not known before it is read: those are
-  // read, then indexed. (A last dump out of order is then refused after its indexes: time lost on
-  // that error only.)
-  const { graph: last, indexes: begun } =
-    lastIndex > 0 && digests[0]!.info.format !== "pmat"
+  // needs other indexes (below: begun V8 ones would be wasted), a diff of two dumps none, and
+  // one dump's format is not known before it is read: those are read, then indexed if need be.
+  // (A last dump out of order is then refused after its indexes: time lost on that error only.)
+  const { graph: last, indexes: lastIndexes } =
+    mode === "growth" && digests[0]!.info.format !== "pmat"
       ? await readAndIndex(files[lastIndex]!, readOptions(lastIndex, false))
       : { graph: await read(lastIndex, false), indexes: null };
-  take(digest(last, files[lastIndex]!, kinds), lastIndex);
+  acceptDump(digest(last, files[lastIndex]!, kinds), lastIndex);
 
   const report: LeakReport = {
-    mode: files.length >= 3 ? "growth" : files.length === 2 ? "diff" : "suspects",
+    mode,
     dumps: digests.map((d) => ({
       file: d.file,
       format: d.info.format,
@@ -118,19 +143,23 @@ export async function findLeaks(
     memory: memoryGrowth(options.stats ?? dumpSamples(digests)),
     notes: [],
   };
-  options.onProgress?.({
-    phase: "analyse",
-    file: files.at(-1)!,
-    index: files.length - 1,
-    files: files.length,
-    done: 0,
-    total: undefined,
-  });
+  analyse();
+
+  if (report.mode === "diff") {
+    report.diff = diffByClass(digests[0]!, digests[1]!);
+    if (!report.diff)
+      report.notes.push("the first dump carries no names, so there is no diff by constructor");
+    report.notes.push(
+      "two dumps show what grew, not what leaks: a third dump would separate leaks from churn",
+    );
+    return report;
+  }
+
   // Perl frees by refcount: what no root reaches (a cycle) is leaked, not garbage. V8 heaps need
   // every index (leaked structures come from the dominator tree): built on two threads.
   const indexes = freesByRefcount(last)
-    ? indexHeap(withUnreachedHeads(begun ?? indexHeap(last)))
-    : (begun ?? (await parallelIndexes(last)));
+    ? indexHeap(withUnreachedHeads(lastIndexes ?? indexHeap(last)))
+    : (lastIndexes ?? (await parallelIndexes(last)));
 
   if (report.mode === "suspects") {
     report.groups = findSuspects(indexes, {
@@ -139,15 +168,6 @@ export async function findLeaks(
     });
     report.notes.push(
       "one dump: these are suspects by size; dumps taken once per iteration would show what grows",
-    );
-    return report;
-  }
-  if (report.mode === "diff") {
-    report.diff = diffByClass(digests[0]!, digests[1]!);
-    if (!report.diff)
-      report.notes.push("the first dump carries no names, so there is no diff by constructor");
-    report.notes.push(
-      "two dumps show what grew, not what leaks: a third dump would separate leaks from churn",
     );
     return report;
   }

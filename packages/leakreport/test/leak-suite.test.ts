@@ -179,6 +179,26 @@ describe("refusing dumps that cannot be compared", () => {
   });
 });
 
+describe("progress", () => {
+  it("reads the dumps in order, then analyses once, last", async () => {
+    for (const program of ["map-cache", "map-cache+hmat"]) {
+      const events: Array<{ phase: string; index: number; done: number }> = [];
+      await findLeaks(suite[program]!.files, {
+        onProgress: ({ phase, index, done }) => events.push({ phase, index, done }),
+      });
+      const analyses = events.filter((e) => e.phase === "analyse");
+      expect(analyses, program).toHaveLength(1);
+      expect(events.at(-1)!.phase, program).toBe("analyse");
+      const reads = events.filter((e) => e.phase === "read");
+      expect(new Set(reads.map((e) => e.index)), program).toEqual(new Set([0, 1, 2, 3, 4]));
+      for (let i = 1; i < reads.length; i++) {
+        const [a, b] = [reads[i - 1]!, reads[i]!];
+        expect(b.index > a.index || (b.index === a.index && b.done >= a.done), program).toBe(true);
+      }
+    }
+  });
+});
+
 describe(".hmat dumps from heapmat's dumper", () => {
   it("finds the leak, with the dumper's allocation stacks and the process's memory figures", async () => {
     const result = await report("map-cache+hmat");

@@ -49,6 +49,21 @@ describe("sortKeys", () => {
     expect(sameBytes(keys, expected)).toBe(true);
   });
 
+  it("sorts ids that repeat with another kind, or that are sparse, as the built-in sort does", () => {
+    const dense = (count: number, spread: number) =>
+      Float64Array.from(
+        { length: count },
+        (_, i) => ((i * 40_503) % (count * spread)) * 64 + (i % 7),
+      );
+    const twoKinds = dense(70_000, 2);
+    twoKinds[5] = twoKinds[6]! - (twoKinds[6]! % 64) + 63; // node 6's id, with another kind
+    for (const keys of [twoKinds, dense(70_000, 4), dense(70_000, 5)]) {
+      const expected = sorted(keys);
+      sortKeys(keys);
+      expect(sameBytes(keys, expected)).toBe(true);
+    }
+  });
+
   it("keeps duplicates, and sorts short and empty arrays", () => {
     const keys = Float64Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 1000);
     const expected = sorted(keys);
