@@ -1,16 +1,18 @@
 import { freesByRefcount, type HeapGraph, indexHeap, pmatDescribe } from "@heapmat/analyzer";
-import { openSnapshot, parallelIndexes, readAndIndex } from "@heapmat/analyzer/node";
+import { parallelIndexes } from "@heapmat/analyzer/node";
 import { diffByClass } from "./analysis/diff.js";
 import { groupStructures } from "./analysis/groups.js";
 import { type MemorySample, memoryGrowth, pickSample } from "./analysis/memory-growth.js";
 import { leakedStructures } from "./analysis/structures.js";
 import { findSuspects } from "./analysis/suspects.js";
-import { type Candidates, CandidateWalk, indexOfKey, objectKey } from "./candidates.js";
-import { type DumpDigest, digest, KindTable } from "./dumps/digest.js";
-import { sequenceProblem } from "./dumps/sequence.js";
+import { type Candidates, indexOfKey, objectKey } from "./candidates.js";
+import type { DumpDigest, KindTable } from "./dumps/digest.js";
+import { readSeries } from "./dumps/read-series.js";
 import { className, isInternal, kindName } from "./heap/classes.js";
 import { withUnreachedHeads } from "./heap/unreachable.js";
 import type { Candidate, LeakReport } from "./report.js";
+
+export { DumpSequenceError } from "./dumps/sequence.js";
 
 export interface FindLeaksOptions {
   /** Stop adding candidates after the first dump that adds any (pmat-leakreport -1). */
@@ -45,87 +47,18 @@ export interface LoadProgress {
   total: number | undefined;
 }
 
-/** The dumps cannot be compared: another process, or the wrong order. */
-export class DumpSequenceError extends Error {
-  override readonly name = "DumpSequenceError";
-}
-
 /**
  * Finds what leaks across a series of dumps of one process, in time order. Three or more dumps run
  * the growth analysis, two a diff by constructor, one a suspects analysis. Only the last dump is
- * indexed; the earlier ones are read for their ids.
+ * indexed (not for a diff); the earlier ones of a growth series are read for their ids.
  */
 export async function findLeaks(
   files: readonly string[],
   options: FindLeaksOptions = {},
 ): Promise<LeakReport> {
   if (files.length === 0) throw new TypeError("findLeaks needs at least one dump");
-  const kinds = new KindTable();
-  const digests: DumpDigest[] = [];
-  const lastIndex = files.length - 1;
   const mode = files.length >= 3 ? "growth" : files.length === 2 ? "diff" : "suspects";
-  let analysing = false;
-  const analyse = () => {
-    if (analysing) return;
-    analysing = true;
-    options.onProgress?.({
-      phase: "analyse",
-      file: files[lastIndex]!,
-      index: lastIndex,
-      files: files.length,
-      done: 0,
-      total: undefined,
-    });
-  };
-  const readOptions = (index: number, idsOnly: boolean) => ({
-    idsOnly,
-    salvage: options.salvage ?? false,
-    onProgress: (done: number, total: number | undefined) => {
-      if (analysing) return;
-      options.onProgress?.({
-        phase: "read",
-        file: files[index]!,
-        index,
-        files: files.length,
-        done,
-        total,
-      });
-      // The last dump's bytes are all in: what follows is analysis (its indexes may be under way).
-      if (index === lastIndex && total !== undefined && done >= total) analyse();
-    },
-  });
-  const read = (index: number, idsOnly: boolean) =>
-    openSnapshot(files[index]!, readOptions(index, idsOnly));
-
-  // Each dump, as it is read, is checked against the one before and walked for candidates. Then
-  // only the first dump's keys (and its objects' sizes), the last's and those the walk compares
-  // with are needed: a long series of big dumps does not hold every dump's keys (160 MB each at
-  // 20M objects).
-  const walk = mode === "growth" ? new CandidateWalk({ onefile: options.onefile ?? false }) : null;
-  let before: DumpDigest | null = null;
-  const acceptDump = (dump: DumpDigest, index: number) => {
-    const problem = before && !options.force ? sequenceProblem(before, dump) : null;
-    if (problem) throw new DumpSequenceError(`${problem} (use --force to compare them anyway)`);
-    walk?.add(dump.keys, index === lastIndex);
-    digests.push(
-      index === 0 || index === lastIndex ? dump : { ...dump, keys: new Float64Array(0) },
-    );
-    before = dump;
-  };
-  // Ids are enough from the earlier dumps of a series; a diff of two dumps needs the first one's
-  // names too.
-  const idsOnly = mode === "growth";
-  for (let i = 0; i < lastIndex; i++)
-    acceptDump(digest(await read(i, idsOnly), files[i]!, kinds, i === 0), i);
-  // The last dump of a V8 series: its indexes begin while it is still being read. A Perl heap
-  // needs other indexes (below: begun V8 ones would be wasted), a diff of two dumps none, and
-  // one dump's format is not known before it is read: those are read, then indexed if need be.
-  // (A last dump out of order is then refused after its indexes: time lost on that error only.)
-  const { graph: last, indexes: lastIndexes } =
-    mode === "growth" && digests[0]!.info.format !== "pmat"
-      ? await readAndIndex(files[lastIndex]!, readOptions(lastIndex, false))
-      : { graph: await read(lastIndex, false), indexes: null };
-  acceptDump(digest(last, files[lastIndex]!, kinds), lastIndex);
+  const { kinds, digests, last, lastIndexes, candidates } = await readSeries(files, mode, options);
 
   const report: LeakReport = {
     mode,
@@ -143,7 +76,6 @@ export async function findLeaks(
     memory: memoryGrowth(options.stats ?? dumpSamples(digests)),
     notes: [],
   };
-  analyse();
 
   if (report.mode === "diff") {
     report.diff = diffByClass(digests[0]!, digests[1]!);
@@ -172,8 +104,7 @@ export async function findLeaks(
     return report;
   }
 
-  const candidates = walk!.candidates;
-  const generation = generationPerNode(last, kinds, candidates);
+  const generation = generationPerNode(last, kinds, candidates!);
   const structures = leakedStructures(indexes, generation, options.all ?? false);
   const { groups, flatTops } = groupStructures({
     indexes,

@@ -1,6 +1,11 @@
 import { countShared } from "../candidates.js";
 import type { DumpDigest } from "./digest.js";
 
+/** The dumps cannot be compared: another process, or the wrong order. */
+export class DumpSequenceError extends Error {
+  override readonly name = "DumpSequenceError";
+}
+
 /** Below this share of an earlier dump's objects still present in the next, dumps are unrelated. */
 const MIN_OVERLAP = 0.1;
 
