@@ -101,6 +101,17 @@ describe("pnpm bench --scale 100k", () => {
     }
   });
 
+  it("re-opens, and hands leakreport, the .hmat that the analyzer reads", () => {
+    expect(ok("heapmat-hmat").runs[0]!.reader).not.toBe("readHmat");
+    expect(ok("heapmat-reopen").runs[0]!.format).toBe("hmat");
+    expect(ok("leakreport").runs[0]!.format).toBe("hmat");
+    // Re-opening is compared with reading and indexing that same file.
+    const row = (label: string) => report.ratios.find((r) => r.label === label);
+    expect(row("re-open with cached indexes: time vs full index")?.anchor?.source).toBe(
+      row("index .hmat: time vs memlab")?.heapmat.source,
+    );
+  });
+
   it("computes each ratio from the medians beside it", () => {
     const pause = report.ratios.find((r) => r.label === "dump: host pause");
     expect(pause?.anchor?.median).toBeGreaterThan(0);
