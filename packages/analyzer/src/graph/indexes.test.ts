@@ -29,6 +29,42 @@ describe("indexHeap on small graphs", () => {
     expect(ix.nodeIndexOf(10)).toBe(-1);
   });
 
+  it("finds the root as the dominator of an object shared by subtrees, whichever referrer comes first", () => {
+    // 0 -> 1 -> 2 -> 3 -> 5, 1 -> 4 -> 5, 0 -> 6 -> 5: depth first, 5's referrers give
+    // semidominator candidates 3, then 1 (through 4), then 0 (through 6, reached from the root).
+    const late = smallGraph(
+      [0, 1, 2, 4, 8, 16, 32],
+      [
+        [0, 1],
+        [0, 6],
+        [1, 2],
+        [1, 4],
+        [2, 3],
+        [3, 5],
+        [4, 5],
+        [6, 5],
+      ],
+    );
+    const ix = indexHeap(late);
+    expect(Array.from(ix.dominator)).toEqual([0, 0, 1, 2, 1, 0, 0]);
+    expect(Array.from(ix.retainedSize)).toEqual([63, 15, 6, 4, 8, 16, 32]);
+    // The referrer that leads to the root first (node 1, reached last from the root): the other
+    // referrers cannot lower the semidominator any more.
+    const first = smallGraph(
+      [0, 1, 2, 4, 8],
+      [
+        [0, 2],
+        [0, 1],
+        [1, 4],
+        [2, 3],
+        [3, 4],
+      ],
+    );
+    const iy = indexHeap(first);
+    expect(Array.from(iy.dominator)).toEqual([0, 0, 0, 2, 0]);
+    expect(Array.from(iy.retainedSize)).toEqual([15, 1, 6, 4, 8]);
+  });
+
   it("skips shortcuts except the root's, which mark user roots", () => {
     const graph = smallGraph(
       [0, 1, 1, 1],
