@@ -1,4 +1,4 @@
-import { parseEphemeron } from "./edge-strength.js";
+import { parseEphemeron, type StrengthRule } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
@@ -15,7 +15,7 @@ import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
  */
 export function bfsDistances(
   graph: HeapGraph,
-  strength: Uint8Array,
+  strength: StrengthRule,
   ephemeronNames: Uint8Array | null,
   inrefs: () => Inrefs,
 ): Uint32Array {
@@ -47,9 +47,10 @@ export function bfsDistances(
       const node = queue[head++]!;
       const next = distance[node]! + 1;
       const end = firstEdge[node + 1]!;
-      const skipKind = skips.kindOf(nodeKind[node]!, nodeName[node]!);
+      const skipKind = skips.kindOf(nodeKind[node]!, node);
+      const kindStrength = node === rootIndex ? strength.fromRoot : strength.fromOther;
       for (let e = firstEdge[node]!; e < end; e++) {
-        if (strength[e] !== EdgeStrength.strong) continue;
+        if (kindStrength[edgeKind[e]!] !== EdgeStrength.strong) continue;
         const target = edgeTarget[e]!;
         if (distance[target] !== UNREACHABLE) continue;
         if (skipKind !== 0 && skips.skip(skipKind, e)) continue;
@@ -73,7 +74,8 @@ export function bfsDistances(
   distance[rootIndex] = 0;
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++) {
     const target = edgeTarget[e]!;
-    if (strength[e] !== EdgeStrength.strong || distance[target] !== UNREACHABLE) continue;
+    if (strength.fromRoot[edgeKind[e]!] !== EdgeStrength.strong) continue;
+    if (distance[target] !== UNREACHABLE) continue;
     if (nodeKind[target] === synthetic && nodeName[target] !== domTrees) continue;
     distance[target] = 1;
     queue[tail++] = target;
@@ -97,10 +99,10 @@ function sharedLinkSkips(graph: HeapGraph) {
   const nativeContext = strings.indexOf("system / NativeContext");
   const sloppyFunctionMap = strings.indexOf("sloppy_function_map");
   return {
-    kindOf(kind: number, name: number): number {
-      if (descriptors >= 0 && kind === arrayKind && name === descriptors) return DESCRIPTORS;
-      if (nativeContext >= 0 && kind === hiddenKind && name === nativeContext)
-        return NATIVE_CONTEXT;
+    /** The node's skip rule, reading its name only for the two kinds concerned (a random read). */
+    kindOf(kind: number, node: number): number {
+      if (kind === arrayKind) return graph.nodeName[node] === descriptors ? DESCRIPTORS : 0;
+      if (kind === hiddenKind) return graph.nodeName[node] === nativeContext ? NATIVE_CONTEXT : 0;
       return 0;
     },
     skip(which: number, e: number): boolean {

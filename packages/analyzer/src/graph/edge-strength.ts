@@ -1,4 +1,4 @@
-import type { HeapGraph } from "./heap-graph.js";
+import type { HeapGraph, HeapTables } from "./heap-graph.js";
 import { EdgeStrength } from "./heap-index.js";
 
 // The one place that decides how an edge counts for reachability, distances, dominators and paths.
@@ -40,9 +40,15 @@ export function strengthRule(edgeKinds: readonly string[]): StrengthRule {
 
 /** Strength of every edge, as values of `EdgeStrength`. */
 export function edgeStrengths(graph: HeapGraph): Uint8Array {
-  const { fromRoot, fromOther } = strengthRule(graph.edgeKinds);
-  const { edgeKind, firstEdge, rootIndex } = graph;
-  const strength = new Uint8Array(graph.edgeCount);
+  return strengthsByRule(graph, strengthRule(graph.edgeKinds));
+}
+
+/** Strength of every edge by a rule: for a thread that has the kinds but not their names. */
+export function strengthsByRule(
+  { edgeKind, firstEdge, rootIndex }: Pick<HeapTables, "edgeKind" | "firstEdge" | "rootIndex">,
+  { fromRoot, fromOther }: StrengthRule,
+): Uint8Array {
+  const strength = new Uint8Array(edgeKind.length);
   for (let e = 0; e < strength.length; e++) strength[e] = fromOther[edgeKind[e]!]!;
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++)
     strength[e] = fromRoot[edgeKind[e]!]!;

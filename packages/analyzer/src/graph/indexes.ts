@@ -1,6 +1,6 @@
 import { bfsDistances } from "./distance.js";
 import { buildDominatorTree, type DominatorTree, dominatorInput } from "./dominators.js";
-import { edgeStrengths, ephemeronNameFlags } from "./edge-strength.js";
+import { edgeStrengths, ephemeronNameFlags, strengthRule } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
 import type { HeapIndexes, Inrefs } from "./heap-index.js";
 import { buildInrefs } from "./inrefs.js";
@@ -56,7 +56,7 @@ class LazyIndexes implements HeapIndexes {
   get distance(): Uint32Array {
     this.#distance ??= bfsDistances(
       this.graph,
-      this.edgeStrength,
+      strengthRule(this.graph.edgeKinds),
       ephemeronNameFlags(this.graph),
       () => this.inrefs,
     );

@@ -32,8 +32,9 @@ describe("indexes built on two threads", () => {
     expect(isShared(graph.nodeSelfSize)).toBe(true);
   });
 
-  it("gives the same dominators, retained sizes and distances as one thread", async () => {
+  it("gives the same dominators, retained sizes, distances and edge strengths as one thread", async () => {
     const indexes = await node.indexOnTwoThreads(graph);
+    expect(sameBytes(indexes.edgeStrength, reference.edgeStrength)).toBe(true);
     expect(sameBytes(indexes.dominator, reference.dominator)).toBe(true);
     expect(sameBytes(indexes.retainedSize, reference.retainedSize)).toBe(true);
     expect(sameBytes(indexes.distance, reference.distance)).toBe(true);
@@ -82,6 +83,7 @@ describe("readAndIndex", () => {
         edgesThreadMinBytes: 0,
       });
       expect(graph.nodeCount).toBe(reference.graph.nodeCount);
+      expect(sameBytes(indexes.edgeStrength, reference.edgeStrength), file).toBe(true);
       expect(sameBytes(indexes.dominator, reference.dominator), file).toBe(true);
       expect(sameBytes(indexes.retainedSize, reference.retainedSize), file).toBe(true);
       expect(sameBytes(indexes.distance, reference.distance), file).toBe(true);

@@ -1,10 +1,11 @@
-// Builds every index of a heap graph on two threads: the dominator tree on a worker, the inrefs,
-// strengths and distances on this one. Only where the columns are on shared memory (no copies) and
+// Builds every index of a heap graph on two threads: the dominator tree, then the edge strengths,
+// on a worker; the inrefs and distances on this one (which has the strings they need, and reads
+// strengths from the edge kinds). Only where the columns are on shared memory (no copies) and
 // the heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread. The
 // work can begin from a graph's tables, before its reader has finished (readAndIndex).
 import { bfsDistances } from "../graph/distance.js";
 import { type DominatorTree, dominatorInput } from "../graph/dominators.js";
-import { edgeStrengths, ephemeronNameFlags } from "../graph/edge-strength.js";
+import { ephemeronNameFlags, strengthRule } from "../graph/edge-strength.js";
 import type { HeapGraph, HeapTables } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
@@ -93,9 +94,12 @@ function sameTables(graph: HeapGraph, tables: HeapTables): boolean {
   );
 }
 
+/** What the dominator thread sends back: its tree, then every edge's strength. */
+type ThreadResult = DominatorTree & { edgeStrength: Uint8Array };
+
 function beginIndexes(tables: HeapTables): IndexesBegun {
   // The thread starts first: it needs nothing computed here before its depth-first numbering.
-  const { worker, result: tree } = startThread<DominatorTree>(
+  const { worker, result: tree } = startThread<ThreadResult>(
     dominatorThreadFile()!,
     dominatorInput(tables),
     "dominator",
@@ -115,10 +119,10 @@ function beginIndexes(tables: HeapTables): IndexesBegun {
   return {
     async finish(graph) {
       try {
-        const edgeStrength = edgeStrengths(graph);
         const ephemerons = ephemeronNameFlags(graph);
-        const distance = bfsDistances(graph, edgeStrength, ephemerons, () => inrefs);
-        return indexHeap(graph, { edgeStrength, inrefs, distance, ...(await tree) });
+        const rule = strengthRule(graph.edgeKinds);
+        const distance = bfsDistances(graph, rule, ephemerons, () => inrefs);
+        return indexHeap(graph, { inrefs, distance, ...(await tree) });
       } finally {
         cancel();
       }
