@@ -92,7 +92,7 @@ const NATIVE_CONTEXT = 2;
 
 /** Recognises the few V8 nodes whose links distances ignore (see bfsDistances). */
 function sharedLinkSkips(graph: HeapGraph) {
-  const { strings, edgeName, edgeKindIsIndex, edgeKind } = graph;
+  const { strings, edgeName, edgeKindIsIndex, edgeKind, nodeName } = graph;
   const arrayKind = graph.nodeKinds.indexOf("array");
   const hiddenKind = graph.nodeKinds.indexOf("hidden");
   const descriptors = strings.indexOf("(map descriptors)");
@@ -101,8 +101,8 @@ function sharedLinkSkips(graph: HeapGraph) {
   return {
     /** The node's skip rule, reading its name only for the two kinds concerned (a random read). */
     kindOf(kind: number, node: number): number {
-      if (kind === arrayKind) return graph.nodeName[node] === descriptors ? DESCRIPTORS : 0;
-      if (kind === hiddenKind) return graph.nodeName[node] === nativeContext ? NATIVE_CONTEXT : 0;
+      if (kind === arrayKind) return nodeName[node] === descriptors ? DESCRIPTORS : 0;
+      if (kind === hiddenKind) return nodeName[node] === nativeContext ? NATIVE_CONTEXT : 0;
       return 0;
     },
     skip(which: number, e: number): boolean {

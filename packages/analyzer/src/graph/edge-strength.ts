@@ -16,8 +16,8 @@ import { EdgeStrength } from "./heap-index.js";
 
 /**
  * The rule above as two tables: an edge's strength by its kind, for edges from the root and from
- * any other node. Hot loops that read the edge kinds anyway (the dominator thread) use these
- * instead of waiting for `edgeStrengths`.
+ * any other node. The dominator tree and the distances read these beside the edge kinds instead
+ * of waiting for `edgeStrengths`.
  */
 export interface StrengthRule {
   fromRoot: Uint8Array;

@@ -1,6 +1,6 @@
 // Builds every index of a heap graph on two threads: the dominator tree, then the edge strengths,
-// on a worker; the inrefs and distances on this one (which has the strings they need, and reads
-// strengths from the edge kinds). Only where the columns are on shared memory (no copies) and
+// on a worker; the inrefs and the distances (which need the strings) on this one. Both read
+// strengths by edge kind, so neither waits for the strength column. Only where the columns are on shared memory (no copies) and
 // the heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread. The
 // work can begin from a graph's tables, before its reader has finished (readAndIndex).
 import { bfsDistances } from "../graph/distance.js";
@@ -140,6 +140,7 @@ async function finishIndexes(graph: HeapGraph, begun: IndexesBegun | null): Prom
 
 /** Forces every lazy index, so the caller's first query does not pay for one. */
 function computed(indexes: HeapIndexes): HeapIndexes {
+  indexes.edgeStrength;
   indexes.distance;
   indexes.retainedSize;
   return indexes;
