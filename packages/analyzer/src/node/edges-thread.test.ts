@@ -101,6 +101,23 @@ describe("a .heapsnapshot's edges parsed on a second thread", () => {
     expect(edgesClose - edgesOpen).toBeGreaterThan(1 << 20);
   });
 
+  it("finds the edges past the shortest the nodes can be, and from the nodes if the header lies", async () => {
+    const colon = (b: Buffer) => b.indexOf(":", b.indexOf('"edges"'));
+    expect(edgesOnThread(file, thread)?.edgesColon).toBe(colon(bytes));
+    // A header that claims ten times the nodes: the search from that far finds nothing, then
+    // starts over from the nodes' start.
+    const count = /"node_count":(\d+)/.exec(bytes.toString("latin1", 0, 4096))!;
+    const path = variant("overstated-count", (copy) =>
+      Buffer.from(
+        copy.toString("latin1").replace(count[0], `"node_count":${Number(count[1]) * 10}`),
+        "latin1",
+      ),
+    );
+    const elsewhere = edgesOnThread(path, thread);
+    elsewhere?.close();
+    expect(elsewhere?.edgesColon).toBe(colon(readFileSync(path)));
+  });
+
   it("reads a file with a key of its own after the edges, on one thread if need be", async () => {
     const path = variant("extra-key", (copy) => {
       const at = edgesClose + 1;
