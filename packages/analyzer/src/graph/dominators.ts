@@ -119,7 +119,7 @@ export function dominatorsFromNumbering(
     let best = w; // the DFS parent is among the predecessors, so best ends up below w
     // Nothing is below the root's 0: once a predecessor gives 0, the rest cannot change it. In a
     // V8 heap most path evaluations are for objects that many others share (maps, prototypes,
-    // strings), whose semidominator is the root; this stops 60% of them (42M to 17M at 20M nodes).
+    // strings), whose semidominator is the root: this spares 61% of them (42.2M to 16.6M at 20M).
     for (let r = start; r < end && best !== 0; r++) {
       const source = inrefSource[r]!;
       const from = number[source]!;

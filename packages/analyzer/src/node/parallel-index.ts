@@ -1,8 +1,9 @@
 // Builds every index of a heap graph on two threads: the dominator tree, then the edge strengths,
 // on a worker; the inrefs and the distances (which need the strings) on this one. Both read
-// strengths by edge kind, so neither waits for the strength column. Only where the columns are on shared memory (no copies) and
-// the heap is big enough for a thread's start-up (~30 ms) to pay; otherwise on this thread. The
-// work can begin from a graph's tables, before its reader has finished (readAndIndex).
+// strengths by edge kind, so neither waits for the strength column. Only where the columns are on
+// shared memory (no copies) and the heap is big enough for a thread's start-up (~30 ms) to pay;
+// otherwise on this thread. The work can begin from a graph's tables, before its reader has
+// finished (readAndIndex).
 import { bfsDistances } from "../graph/distance.js";
 import { type DominatorTree, dominatorInput } from "../graph/dominators.js";
 import { ephemeronNameFlags, strengthRule } from "../graph/edge-strength.js";
