@@ -3,6 +3,31 @@ import { type PackedSource, packColumns, packedBytes, unpackColumns } from "./al
 
 const MAGIC = [1, 2, 3, 4, 5, 6, 7, 8];
 
+/** A source loaded in pages of 64 bytes, as the Node layer's sidecar, counting whole reads. */
+function paged(bytes: Uint8Array): PackedSource & { wholeReads: number; pagesLoaded(): number } {
+  const shift = 6;
+  const all = new Uint8Array(bytes.byteLength);
+  const loaded = new Uint8Array(Math.ceil(bytes.byteLength / 64));
+  const load = (from: number, to: number) => {
+    for (let page = from; page < to; page++) {
+      all.set(bytes.subarray(page << shift, (page + 1) << shift), page << shift);
+      loaded[page] = 1;
+    }
+  };
+  return {
+    name: "paged.hmidx",
+    size: bytes.byteLength,
+    wholeReads: 0,
+    bytes(offset, length) {
+      this.wholeReads++;
+      load(offset >> shift, ((offset + length - 1) >> shift) + 1);
+      return all.subarray(offset, offset + length);
+    },
+    pages: { all, shift, loaded, load },
+    pagesLoaded: () => loaded.reduce((sum, flag) => sum + flag, 0),
+  };
+}
+
 /** A source that is not in memory (as the Node layer's file), counting the bytes read. */
 function fileLike(bytes: Uint8Array): PackedSource & { reads: number } {
   const inMemory = packedBytes(bytes);
@@ -45,6 +70,7 @@ describe("aligned columns", () => {
         expect(unpacked.describe(name)).toEqual({
           type: column.constructor,
           length: column.length,
+          offset: expect.any(Number),
         });
         const read = unpacked.read(name);
         expect(read).toBeInstanceOf(column.constructor);
@@ -82,5 +108,65 @@ describe("aligned columns", () => {
     damaged[8] = 0xff;
     expect(unpackColumns(MAGIC, packedBytes(damaged))).toBeNull();
     expect(unpackColumns(MAGIC, packedBytes(Uint8Array.of(1, 2)))).toBeNull();
+  });
+
+  describe("point reads", () => {
+    const big = Float64Array.from({ length: 10_000 }, (_, i) => i * 1.5);
+    const packed = packColumns(MAGIC, {}, { big, small: Uint32Array.of(4, 5, 6) });
+
+    it("load only the pages of the values read", () => {
+      const source = paged(packed);
+      const unpacked = unpackColumns(MAGIC, source)!;
+      const header = source.pagesLoaded();
+      const headerReads = source.wholeReads;
+      const whole = () => unpacked.read("big");
+      const points = unpacked.readPoints("big", whole) as Float64Array;
+      expect(points.length).toBe(10_000);
+      expect([points[0], points[7], points[9_999], points[5_000]]).toEqual([
+        0, 10.5, 14998.5, 7500,
+      ]);
+      // Eight values to a page: the first two share one.
+      expect(source.pagesLoaded() - header).toBe(3);
+      expect(source.wholeReads).toBe(headerReads);
+      // Anything but an index is answered by the whole column.
+      expect(points.slice(2, 4)).toEqual(Float64Array.of(3, 4.5));
+      expect(Math.max(...points)).toBe(14998.5);
+      expect(source.wholeReads).toBe(headerReads + 1);
+    });
+
+    it("give the column itself when it is loaded, or the source has no pages", () => {
+      const source = paged(packed);
+      const unpacked = unpackColumns(MAGIC, source)!;
+      // `alone`: through the pages, on this thread (bytes() then finds them loaded).
+      const pages = source.pagesLoaded();
+      expect(unpacked.read("small", true)).toEqual(Uint32Array.of(4, 5, 6));
+      expect(source.pagesLoaded() - pages).toBe(1);
+      const small = unpacked.readPoints("small", () => unpacked.read("small"));
+      expect(ArrayBuffer.isView(small)).toBe(true);
+      const inMemory = unpackColumns(MAGIC, packedBytes(packed))!;
+      expect(ArrayBuffer.isView(inMemory.readPoints("big", () => inMemory.read("big")))).toBe(true);
+      expect(ArrayBuffer.isView(unpacked.readPoints("big", () => unpacked.read("big")))).toBe(
+        false,
+      );
+    });
+
+    it("read the whole column once a million values were read", () => {
+      const many = new Uint8Array((1 << 20) + 100).map((_, i) => i % 251);
+      const source = paged(packColumns(MAGIC, {}, { many }));
+      const unpacked = unpackColumns(MAGIC, source)!;
+      let wholes = 0;
+      const points = unpacked.readPoints("many", () => {
+        wholes++;
+        return unpacked.read("many");
+      });
+      let sum = 0;
+      let expected = 0;
+      for (let i = 0; i < many.length; i++) {
+        sum += points[i]!;
+        expected += many[i]!;
+      }
+      expect(sum).toBe(expected);
+      expect(wholes).toBe(1);
+    });
   });
 });

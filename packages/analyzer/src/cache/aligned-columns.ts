@@ -1,4 +1,5 @@
 import { Packr } from "msgpackr";
+import { pointColumn } from "./point-column.js";
 
 // One buffer holding a MessagePack header and any number of typed arrays, each at an offset that
 // is a multiple of 8:
@@ -43,6 +44,20 @@ export interface PackedSource {
   readonly size: number;
   /** The bytes at [offset, offset + length), as a view that stays valid; throws when past the end. */
   bytes(offset: number, length: number): Uint8Array;
+  /** A source loaded on demand may also offer its pages, for point reads (point-column.ts). */
+  readonly pages?: SourcePages;
+}
+
+/** A source's bytes in one buffer, loaded a page at a time. */
+export interface SourcePages {
+  /** All of the source's bytes; only the loaded pages hold them yet. */
+  readonly all: Uint8Array;
+  /** log2 of the page size. */
+  readonly shift: number;
+  /** Non-zero for each loaded page. */
+  readonly loaded: Uint8Array;
+  /** Loads pages from..to-1 on this thread alone; throws as `bytes` does where the source is short. */
+  load(from: number, to: number): void;
 }
 
 export type ByteRange = readonly [offset: number, length: number];
@@ -109,10 +124,24 @@ export function packColumns(
 
 export interface UnpackedColumns<H> {
   header: H;
-  /** The named column's type and length, known without reading it; undefined when absent. */
-  describe(name: string): { type: ColumnType; length: number } | undefined;
-  /** Reads the named column: a view on the source's bytes when stored at its own width. */
-  read(name: string): Column;
+  /** The source's name, for errors. */
+  source: string;
+  /**
+   * The named column's type, length and byte offset in the source, known without reading it;
+   * undefined when absent.
+   */
+  describe(name: string): { type: ColumnType; length: number; offset: number } | undefined;
+  /**
+   * Reads the named column: a view on the source's bytes when stored at its own width. `alone`:
+   * on this thread only, for a small column that a point query needs whole (a string block).
+   */
+  read(name: string, alone?: boolean): Column;
+  /**
+   * The named column for reading a few values: on a source with pages, one that loads the page
+   * of each value read, and reads the whole column through `whole` for anything else; otherwise
+   * `whole()`.
+   */
+  readPoints(name: string, whole: () => Column): Column;
 }
 
 /**
@@ -148,14 +177,36 @@ export function unpackColumns<H>(
   ];
   return {
     header,
+    source: source.name,
     describe(name) {
       const entry = entries.get(name);
-      return entry && { type: TYPES[entry.type], length: entry.length };
+      return entry && { type: TYPES[entry.type], length: entry.length, offset: range(entry)[0] };
     },
-    read(name) {
+    read(name, alone = false) {
       const entry = entries.get(name);
       if (!entry) throw new RangeError(`${source.name}: no column ${name}`);
-      return readColumn(source, range(entry), entry);
+      const { pages } = source;
+      const bytes = (offset: number, length: number) => {
+        if (alone && pages && length > 0)
+          pages.load(offset >>> pages.shift, ((offset + length - 1) >>> pages.shift) + 1);
+        return source.bytes(offset, length);
+      };
+      return readColumn(bytes, range(entry), entry);
+    },
+    readPoints(name, whole) {
+      const entry = entries.get(name);
+      const { pages } = source;
+      if (!entry || !pages || entry.stored === "fill") return whole();
+      const [offset] = range(entry);
+      const Type = TYPES[entry.type];
+      const at = pages.all.byteOffset + offset;
+      if (at % Type.BYTES_PER_ELEMENT !== 0) return whole();
+      return pointColumn(
+        new Type(pages.all.buffer as ArrayBuffer, at, entry.length),
+        offset,
+        pages,
+        whole,
+      );
     },
   };
 }
@@ -173,7 +224,7 @@ function validEntry(entry: ColumnEntry, dataStart: number, size: number): boolea
 }
 
 function readColumn(
-  source: PackedSource,
+  bytesAt: PackedSource["bytes"],
   [from, byteLength]: ByteRange,
   entry: ColumnEntry,
 ): Column {
@@ -183,7 +234,7 @@ function readColumn(
     const column = new Type(length);
     return entry.fill === 0 ? column : column.fill(entry.fill!);
   }
-  const bytes = source.bytes(from, byteLength);
+  const bytes = bytesAt(from, byteLength);
   return bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
     ? new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset, length)
     : new Type(bytes.slice().buffer);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { forPointReads } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { smallGraph } from "../graph/testing/small-graph.js";
+import { SnapshotReadError } from "../readers/source.js";
 import {
   cacheKeyMatches,
   decodeCachedSnapshot,
@@ -80,6 +82,18 @@ describe("index cache encoding", () => {
     expect(decodeCachedSnapshot(bytes, { ...key, mtimeMs: 1 })).toBeNull();
     expect(cacheKeyMatches(bytes, key)).toBe(true);
     expect(cacheKeyMatches(bytes, { ...key, checksum: "abd" })).toBe(false);
+  });
+
+  it("names the cache and the offset of a string block that does not decode to its lengths", () => {
+    const marked = { ...graph, strings: [...graph.strings, "marker-ab-text"] };
+    const bytes = encodeIndexCache(indexHeap(marked), key);
+    const at = Buffer.from(bytes).indexOf("ab-text");
+    // "ab" becomes "é": two bytes still, one code unit instead of two.
+    bytes.set([0xc3, 0xa9], at);
+    const cached = decodeCachedSnapshot(bytes, key)!;
+    expect(() => cached.graph.strings).toThrow(SnapshotReadError);
+    expect(() => cached.graph.strings).toThrow(/cache: at byte \d+: expected string block 0/);
+    expect(() => forPointReads(cached.indexes).graph.strings[0]).toThrow(SnapshotReadError);
   });
 
   it("keeps only the indexes of a .pmat graph (its details are not MessagePack)", () => {

@@ -1,6 +1,7 @@
-import type { AllocationTrace, DumpInfo, HeapGraph, LocationColumns } from "../graph/heap-graph.js";
+import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes, Inrefs } from "../graph/heap-index.js";
 import { nodeIndexLookup } from "../graph/node-lookup.js";
+import { SnapshotReadError } from "../readers/source.js";
 import {
   type Column,
   type PackedSource,
@@ -9,7 +10,7 @@ import {
   type UnpackedColumns,
   unpackColumns,
 } from "./aligned-columns.js";
-import { decodeStrings, encodeStrings, type StringBlock } from "./string-table.js";
+import { encodeStrings, type StringBlock, type StringTable, stringTable } from "./string-table.js";
 
 // The sidecar cache's bytes (see aligned-columns.ts for the layout). No node: imports; the Node
 // layer does the files.
@@ -18,7 +19,9 @@ import { decodeStrings, encodeStrings, type StringBlock } from "./string-table.j
 // V8 snapshots, the heap graph itself: its columns, strings and dump info. Re-opening then reads
 // one file and parses nothing: the strings come from a few TextDecoder calls, and each column is
 // read when first used (a getter on the graph or indexes object), so a query pays only for the
-// columns it touches. From bytes in memory, columns are views on them.
+// columns it touches; a point query (identify, show) only for the pages it reads, through
+// `forPointReads`. The strings are decoded when first read, too. From bytes in memory, columns
+// are views on them.
 
 /** Identifies the snapshot file a cache belongs to. How it is computed is up to the caller. */
 export interface IndexCacheKey {
@@ -167,7 +170,7 @@ export function decodeIndexCache(
     unpacked.header.edgeCount !== graph.edgeCount
   )
     return null;
-  return indexesOf(unpacked, graph);
+  return indexesOf(unpacked, inMemory(graph));
 }
 
 /** A snapshot re-opened from its cache alone: the graph and its indexes. */
@@ -190,7 +193,7 @@ export function decodeCachedSnapshot(
   if (!unpacked) return null;
   const graph = graphOf(unpacked, file);
   const indexes = graph && indexesOf(unpacked, graph);
-  return graph && indexes ? { graph, indexes } : null;
+  return graph && indexes ? { graph: graph.whole, indexes } : null;
 }
 
 /** Whether a cache's bytes belong to the snapshot of `key` (and this version), damaged or not. */
@@ -214,7 +217,7 @@ function unpack(bytes: IndexCacheBytes, key: IndexCacheKey): UnpackedColumns<Hea
   return unpacked;
 }
 
-function indexesOf(unpacked: UnpackedColumns<Header>, graph: HeapGraph): HeapIndexes | null {
+function indexesOf(unpacked: UnpackedColumns<Header>, graph: Views<HeapGraph>): HeapIndexes | null {
   const { nodeCount, edgeCount } = unpacked.header;
   const lengths: Record<keyof typeof INDEX_COLUMNS, number> = {
     edgeStrength: edgeCount,
@@ -227,50 +230,47 @@ function indexesOf(unpacked: UnpackedColumns<Header>, graph: HeapGraph): HeapInd
   };
   const column = lazyColumns(unpacked, "", INDEX_COLUMNS, (name) => lengths[name]);
   if (!column) return null;
-  const inrefs: Inrefs = {
-    get firstInref() {
-      return column.firstInref();
-    },
-    get inrefEdge() {
-      return column.inrefEdge();
-    },
-    get inrefSource() {
-      return column.inrefSource();
-    },
-  };
   let lookup: ((id: number) => number) | undefined;
-  return {
-    graph,
-    get edgeStrength() {
-      return column.edgeStrength();
-    },
-    inrefs,
-    get distance() {
-      return column.distance();
-    },
-    get dominator() {
-      return column.dominator();
-    },
-    get retainedSize() {
-      return column.retainedSize();
-    },
-    nodeIndexOf(id) {
-      lookup ??= nodeIndexLookup(graph.nodeId);
-      return lookup(id);
-    },
+  const nodeIndexOf = (id: number) => {
+    lookup ??= nodeIndexLookup(graph.whole.nodeId);
+    return lookup(id);
   };
+  const view = (take: Take, graph: HeapGraph, forPointReads: () => HeapIndexes) => {
+    const { inrefEdge, inrefSource, firstInref, ...rest } = column;
+    const inrefs = withColumns({}, { firstInref, inrefEdge, inrefSource }, take) as Inrefs;
+    const indexes = { graph, inrefs, nodeIndexOf, forPointReads };
+    return withColumns(indexes, rest, take) as unknown as HeapIndexes;
+  };
+  const points: HeapIndexes = view(
+    (c) => c.points(),
+    graph.points,
+    () => points,
+  );
+  return view(
+    (c) => c.all(),
+    graph.whole,
+    () => points,
+  );
 }
 
-function graphOf(unpacked: UnpackedColumns<Header>, file?: string): HeapGraph | null {
+/** A graph, or indexes, with whole columns, and the same for point reads (point-column.ts). */
+interface Views<T> {
+  whole: T;
+  points: T;
+}
+
+/** An in-memory graph: its columns serve point reads as they are. */
+function inMemory(graph: HeapGraph): Views<HeapGraph> {
+  return { whole: graph, points: graph };
+}
+
+function graphOf(unpacked: UnpackedColumns<Header>, file?: string): Views<HeapGraph> | null {
   const { header } = unpacked;
   const head = header.graph;
   if (!head || typeof head !== "object") return null;
   if (!Array.isArray(head.nodeKinds) || !Array.isArray(head.edgeKinds)) return null;
   const { nodeCount, edgeCount } = header;
-  const strings = decodeStrings(head.strings, (name) => {
-    const column = `strings.${name}`;
-    return unpacked.describe(column) ? unpacked.read(column) : undefined;
-  });
+  const strings = stringsOf(unpacked, head.strings);
   const node = lazyColumns(unpacked, "graph.", NODE_COLUMNS, () => nodeCount);
   const edge = lazyColumns(unpacked, "graph.", EDGE_COLUMNS, () => edgeCount);
   const csr = lazyColumns(unpacked, "graph.", CSR_COLUMNS, (name) =>
@@ -281,71 +281,107 @@ function graphOf(unpacked: UnpackedColumns<Header>, file?: string): HeapGraph | 
   const trace = optionalGroup(unpacked, "trace", TRACE_COLUMNS, TRACE_NODE_COLUMNS);
   if (!strings || !node || !edge || !csr || !optional) return null;
   if (locations === undefined || trace === undefined) return null;
+  const columns = { ...node, ...edge, ...csr, ...optional };
+  const view = (take: Take, strings: () => readonly string[]) => {
+    const graph = {
+      info: file ? { ...head.info, file } : head.info,
+      nodeCount,
+      edgeCount,
+      nodeKinds: head.nodeKinds,
+      edgeKinds: head.edgeKinds,
+      rootIndex: head.rootIndex,
+    };
+    Object.defineProperty(graph, "strings", { get: strings, enumerable: true });
+    // Locations and the trace are read whole (point queries read them on this thread alone).
+    return withColumns(graph, { ...columns, locations, trace }, take) as unknown as HeapGraph;
+  };
   return {
-    info: file ? { ...head.info, file } : head.info,
-    nodeCount,
-    edgeCount,
-    strings,
-    nodeKinds: head.nodeKinds,
-    edgeKinds: head.edgeKinds,
-    get edgeKindIsIndex() {
-      return csr.edgeKindIsIndex();
+    whole: view((c) => c.all(), strings.all),
+    points: view((c) => c.points(), strings.points),
+  };
+}
+
+/** The graph's strings, or null when their table is damaged (a block is checked when decoded). */
+function stringsOf(unpacked: UnpackedColumns<Header>, blocks: StringBlock[]): StringTable | null {
+  const described = unpacked.describe("strings.lengths");
+  if (described?.type !== Uint32Array) return null;
+  const lengths = unpacked.read("strings.lengths", true) as Uint32Array;
+  return stringTable(
+    blocks,
+    lengths,
+    (name, alone) => {
+      const column = `strings.${name}`;
+      return unpacked.describe(column) ? unpacked.read(column, alone) : undefined;
     },
-    get nodeKind() {
-      return node.nodeKind();
+    (block) =>
+      new SnapshotReadError(
+        unpacked.source,
+        unpacked.describe(`strings.block${block}`)?.offset ?? 0,
+        `string block ${block} to hold the lengths listed for it (a damaged index cache: delete it)`,
+      ),
+  );
+}
+
+/** A column read on demand: whole, or for point reads. */
+interface LazyColumn<C = Column> {
+  /** The whole column, read on the first call. */
+  all(): C;
+  /** The whole column, read on this thread only (for a small one a point query needs whole). */
+  alone(): C;
+  /** For point reads: the whole column once read, else one that loads the pages it reads. */
+  points(): C;
+}
+type Take = (column: LazyColumn) => unknown;
+
+/** Defines a getter on `target` per column, giving what `take` makes of it. */
+function withColumns<T extends object>(
+  target: T,
+  columns: Record<string, LazyColumn<unknown>>,
+  take: (column: LazyColumn) => unknown,
+): T {
+  for (const [name, column] of Object.entries(columns))
+    Object.defineProperty(target, name, {
+      get: () => take(column as LazyColumn),
+      enumerable: true,
+    });
+  return target;
+}
+
+function lazyColumn(unpacked: UnpackedColumns<Header>, name: string): LazyColumn {
+  let whole: Column | undefined;
+  let points: Column | undefined;
+  const all = () => {
+    whole ??= unpacked.read(name);
+    return whole;
+  };
+  return {
+    all,
+    alone() {
+      whole ??= unpacked.read(name, true);
+      return whole;
     },
-    get nodeName() {
-      return node.nodeName();
-    },
-    get nodeId() {
-      return node.nodeId();
-    },
-    get nodeSelfSize() {
-      return node.nodeSelfSize();
-    },
-    get nodeTraceId() {
-      return optional.nodeTraceId();
-    },
-    get nodeDetachedness() {
-      return optional.nodeDetachedness();
-    },
-    get firstEdge() {
-      return csr.firstEdge();
-    },
-    get edgeKind() {
-      return edge.edgeKind();
-    },
-    get edgeName() {
-      return edge.edgeName();
-    },
-    get edgeTarget() {
-      return edge.edgeTarget();
-    },
-    rootIndex: head.rootIndex,
-    get locations() {
-      return locations() as LocationColumns | null;
-    },
-    get trace() {
-      return trace() as AllocationTrace | null;
+    points() {
+      points ??= whole ?? unpacked.readPoints(name, all);
+      return whole ?? points;
     },
   };
 }
 
 const ANY_LENGTH = -1;
 type Types = Record<string, new (...args: never[]) => Column>;
-type Readers<T extends Types> = { [K in keyof T]: () => InstanceType<T[K]> };
+type Columns<T extends Types> = { [K in keyof T]: LazyColumn<InstanceType<T[K]>> };
 
 /**
- * A reader per named column, each reading it once, on first call; or null when one is missing or
- * of another type or length than expected (checked in the column table: nothing is read yet).
+ * Each named column, read on demand; or null when one is missing or of another type or length
+ * than expected (checked in the column table: nothing is read yet).
  */
 function lazyColumns<T extends Types>(
   unpacked: UnpackedColumns<Header>,
   prefix: string,
   types: T,
   length: (name: keyof T) => number,
-): Readers<T> | null {
-  const readers: Record<string, () => Column> = {};
+): Columns<T> | null {
+  const columns: Record<string, LazyColumn> = {};
   for (const name of Object.keys(types)) {
     const found = unpacked.describe(prefix + name);
     const expected = length(name);
@@ -355,61 +391,59 @@ function lazyColumns<T extends Types>(
       (expected !== ANY_LENGTH && found.length !== expected)
     )
       return null;
-    readers[name] = once(() => unpacked.read(prefix + name));
+    columns[name] = lazyColumn(unpacked, prefix + name);
   }
-  return readers as Readers<T>;
+  return columns as Columns<T>;
 }
 
-/** Like lazyColumns, for columns a graph may lack: each reader then gives null. */
+const ABSENT: LazyColumn<null> = { all: () => null, alone: () => null, points: () => null };
+
+/** Like lazyColumns, for columns a graph may lack: each then reads as null. */
 function optionalColumns<T extends Types>(
   unpacked: UnpackedColumns<Header>,
   prefix: string,
   types: T,
   length: (name: keyof T) => number,
-): { [K in keyof T]: () => InstanceType<T[K]> | null } | null {
-  const readers: Record<string, () => Column | null> = {};
+): { [K in keyof T]: LazyColumn<InstanceType<T[K]> | null> } | null {
+  const columns: Record<string, LazyColumn<Column | null>> = {};
   for (const name of Object.keys(types)) {
     const one = unpacked.describe(prefix + name)
       ? lazyColumns(unpacked, prefix, { [name]: types[name]! }, () => length(name))
-      : { [name]: () => null };
+      : { [name]: ABSENT };
     if (!one) return null;
-    readers[name] = one[name]!;
+    columns[name] = one[name]!;
   }
-  return readers as { [K in keyof T]: () => InstanceType<T[K]> | null };
+  return columns as { [K in keyof T]: LazyColumn<InstanceType<T[K]> | null> };
 }
 
 /**
- * A group of columns stored only when the graph has it (locations, trace), as a reader of the
- * whole group: null when absent; undefined when damaged. `sameLength` columns share the first
- * one's length (the trace's tree nodes and its function infos are two tables).
+ * A group of columns stored only when the graph has it (locations, trace), read whole on demand:
+ * null when absent; undefined when damaged. `sameLength` columns share the first one's length
+ * (the trace's tree nodes and its function infos are two tables).
  */
 function optionalGroup<T extends Types>(
   unpacked: UnpackedColumns<Header>,
   group: string,
   types: T,
   sameLength: readonly (keyof T & string)[],
-): (() => { [K in keyof T]: InstanceType<T[K]> } | null) | undefined {
+): LazyColumn<{ [K in keyof T]: InstanceType<T[K]> } | null> | undefined {
   const names = Object.keys(types);
   const present = names.filter((name) => unpacked.describe(`${group}.${name}`) !== undefined);
-  if (present.length === 0) return () => null;
+  if (present.length === 0) return ABSENT;
   const first = unpacked.describe(`${group}.${sameLength[0]}`);
   const infos = names.find((name) => !sameLength.includes(name));
   const infoLength = infos ? unpacked.describe(`${group}.${infos}`)?.length : undefined;
-  const readers = lazyColumns(unpacked, `${group}.`, types, (name) =>
+  const columns = lazyColumns(unpacked, `${group}.`, types, (name) =>
     sameLength.includes(name as keyof T & string) ? (first?.length ?? -1) : (infoLength ?? -1),
   );
-  if (!readers) return undefined;
-  return once(() => {
-    const columns: Record<string, Column> = {};
-    for (const name of names) columns[name] = readers[name]!();
-    return columns as { [K in keyof T]: InstanceType<T[K]> };
-  });
-}
-
-function once<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
+  if (!columns) return undefined;
+  let read: { [K in keyof T]: InstanceType<T[K]> } | undefined;
+  const whole = (how: "all" | "alone") => () => {
+    if (read) return read;
+    const out: Record<string, Column> = {};
+    for (const name of names) out[name] = columns[name]![how]();
+    read = out as { [K in keyof T]: InstanceType<T[K]> };
+    return read;
   };
+  return { all: whole("all"), alone: whole("alone"), points: whole("alone") };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeStrings, encodeStrings } from "./string-table.js";
+import { DamagedStrings, decodeStrings, encodeStrings, stringTable } from "./string-table.js";
 
 describe("the cache's string table", () => {
   const strings = [
@@ -42,5 +42,33 @@ describe("the cache's string table", () => {
     expect(
       decodeStrings(blocks, (name) => (name === "lengths" ? columns[name] : undefined)),
     ).toBeNull();
+  });
+
+  it("decodes a block when one of its strings is first read, for point reads", () => {
+    const { blocks, columns } = encodeStrings(strings, 16);
+    const read: string[] = [];
+    const table = stringTable(blocks, columns.lengths as Uint32Array, (name, alone) => {
+      read.push(`${name}${alone ? " alone" : ""}`);
+      return columns[name];
+    })!;
+    const points = table.points();
+    expect(points.length).toBe(strings.length);
+    expect(points[3]).toBe(strings[3]);
+    expect(points[4]).toBe(strings[4]);
+    expect(read.length).toBe(2);
+    expect(read.every((name) => name.endsWith(" alone"))).toBe(true);
+    // Anything else is asked of every string.
+    expect(points.indexOf("after")).toBe(strings.length - 1);
+    expect(table.all()).toEqual(strings);
+    expect(read.length).toBe(blocks.length);
+  });
+
+  it("throws for a block that does not decode to its lengths, once it is read", () => {
+    const { blocks, columns } = encodeStrings(["ab", "cd"]);
+    const lengths = Uint32Array.of(2, 3);
+    expect(stringTable(blocks, Uint32Array.of(2), (name) => columns[name])).toBeNull();
+    const table = stringTable(blocks, lengths, (name) => columns[name])!;
+    expect(() => table.points()[0]).toThrow(DamagedStrings);
+    expect(() => table.all()).toThrow("string block 0");
   });
 });

@@ -58,28 +58,124 @@ export function decodeStrings(
   column: (name: string) => Column | undefined,
 ): string[] | null {
   const lengths = column("lengths");
-  if (!(lengths instanceof Uint32Array) || !Array.isArray(blocks)) return null;
-  const strings = new Array<string>(lengths.length);
-  // ignoreBOM: a string that starts with U+FEFF keeps it.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  let next = 0;
+  if (!(lengths instanceof Uint32Array)) return null;
+  try {
+    return stringTable(blocks, lengths, column)?.all() ?? null;
+  } catch (error) {
+    if (error instanceof DamagedStrings) return null;
+    throw error;
+  }
+}
+
+/** The strings of a cache, decoded when first read. */
+export interface StringTable {
+  /** Every string. */
+  all(): string[];
+  /** The strings for reading a few: each block is decoded when one of its strings is first read. */
+  points(): readonly string[];
+}
+
+/** What a string table throws, by default, for a block that does not decode to its lengths. */
+export class DamagedStrings extends Error {
+  constructor(readonly block: number) {
+    super(`string block ${block} does not hold the lengths listed for it`);
+  }
+}
+
+/**
+ * The strings of `blocks`, read through `column` (with `alone` for point reads, see
+ * UnpackedColumns.read) when first asked for; null when the blocks do not add up to `lengths`.
+ * A block whose text then disagrees with its lengths throws `damaged(block)`.
+ */
+export function stringTable(
+  blocks: readonly StringBlock[],
+  lengths: Uint32Array,
+  column: (name: string, alone?: boolean) => Column | undefined,
+  damaged: (block: number) => Error = (block) => new DamagedStrings(block),
+): StringTable | null {
+  if (!Array.isArray(blocks)) return null;
+  const firstOf = new Uint32Array(blocks.length + 1);
   for (let b = 0; b < blocks.length; b++) {
     const { count, encoding } = blocks[b]!;
-    const bytes = column(`block${b}`);
-    if (!bytes || !Number.isSafeInteger(count) || next + count > lengths.length) return null;
-    let text: string;
-    if (encoding === "utf8" && bytes instanceof Uint8Array) text = decoder.decode(bytes);
-    else if (encoding === "utf16" && bytes instanceof Uint16Array) text = fromCodeUnits(bytes);
-    else return null;
-    let at = 0;
-    for (let end = next + count; next < end; next++) {
-      const length = lengths[next]!;
-      strings[next] = text.slice(at, at + length);
-      at += length;
-    }
-    if (at !== text.length) return null;
+    if (!Number.isSafeInteger(count) || count < 0) return null;
+    if (encoding !== "utf8" && encoding !== "utf16") return null;
+    firstOf[b + 1] = firstOf[b]! + count;
   }
-  return next === lengths.length ? strings : null;
+  if (firstOf[blocks.length] !== lengths.length) return null;
+
+  const texts: string[] = [];
+  const text = (b: number, alone: boolean): string => {
+    if (texts[b] !== undefined) return texts[b];
+    const bytes = column(`block${b}`, alone);
+    let decoded: string;
+    // ignoreBOM: a string that starts with U+FEFF keeps it.
+    if (blocks[b]!.encoding === "utf8" && bytes instanceof Uint8Array)
+      decoded = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    else if (blocks[b]!.encoding === "utf16" && bytes instanceof Uint16Array)
+      decoded = fromCodeUnits(bytes);
+    else throw damaged(b);
+    let units = 0;
+    for (let i = firstOf[b]!; i < firstOf[b + 1]!; i++) units += lengths[i]!;
+    if (units !== decoded.length) throw damaged(b);
+    texts[b] = decoded;
+    return decoded;
+  };
+
+  let all: string[] | undefined;
+  let points: readonly string[] | undefined;
+  const table: StringTable = {
+    all() {
+      if (all) return all;
+      const strings = new Array<string>(lengths.length);
+      for (let b = 0; b < blocks.length; b++) {
+        const whole = text(b, false);
+        for (let i = firstOf[b]!, at = 0; i < firstOf[b + 1]!; i++) {
+          strings[i] = whole.slice(at, at + lengths[i]!);
+          at += lengths[i]!;
+        }
+      }
+      all = strings;
+      return strings;
+    },
+    points: () => (points ??= pointStrings(lengths, firstOf, text, table.all)),
+  };
+  return table;
+}
+
+/** An array of the strings that decodes a block when one of its strings is read. */
+function pointStrings(
+  lengths: Uint32Array,
+  firstOf: Uint32Array,
+  text: (b: number, alone: boolean) => string,
+  all: () => string[],
+): readonly string[] {
+  const count = lengths.length;
+  // Where each string starts in its block's text.
+  const start = new Uint32Array(count);
+  for (let b = 0; b + 1 < firstOf.length; b++)
+    for (let i = firstOf[b]!, at = 0; i < firstOf[b + 1]!; i++) {
+      start[i] = at;
+      at += lengths[i]!;
+    }
+  const blockOf = (i: number) => {
+    let b = 0;
+    while (firstOf[b + 1]! <= i) b++;
+    return b;
+  };
+  return new Proxy([], {
+    get(_, key) {
+      if (typeof key === "string") {
+        const i = +key;
+        if (Number.isInteger(i) && i >= 0 && i < count)
+          return text(blockOf(i), true).slice(start[i], start[i]! + lengths[i]!);
+        if (key === "length") return count;
+      }
+      // Anything else (a search, iteration) is asked of every string.
+      const strings = all();
+      const value: unknown = Reflect.get(strings, key);
+      return typeof value === "function" ? value.bind(strings) : value;
+    },
+  });
 }
 
 function fromCodeUnits(units: Uint16Array): string {

@@ -42,4 +42,15 @@ export interface HeapIndexes {
   readonly retainedSize: Float64Array;
   /** Node index for an object id, or -1. */
   nodeIndexOf(id: number): number;
+  /**
+   * The same indexes for queries that read a few nodes (identify, show, outrefs). Where columns
+   * are read on demand (a re-opened cache), its columns load only the pages read. Absent, the
+   * indexes themselves serve.
+   */
+  readonly forPointReads?: () => HeapIndexes;
+}
+
+/** The indexes to give a query that reads a few nodes: see `HeapIndexes.forPointReads`. */
+export function forPointReads(index: HeapIndexes): HeapIndexes {
+  return index.forPointReads?.() ?? index;
 }

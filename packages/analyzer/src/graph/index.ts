@@ -22,7 +22,13 @@ export type {
   HeapTables,
   LocationColumns,
 } from "./heap-graph.js";
-export { EdgeStrength, type HeapIndexes, type Inrefs, UNREACHABLE } from "./heap-index.js";
+export {
+  EdgeStrength,
+  forPointReads,
+  type HeapIndexes,
+  type Inrefs,
+  UNREACHABLE,
+} from "./heap-index.js";
 export { type Histogram, histogram } from "./histogram.js";
 export { indexHeap, type PrecomputedIndexes } from "./indexes.js";
 export { buildInrefs } from "./inrefs.js";

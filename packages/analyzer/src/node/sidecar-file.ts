@@ -1,21 +1,20 @@
 import { closeSync, fstatSync, openSync } from "node:fs";
 import type { PackedSource } from "../cache/aligned-columns.js";
 import { SnapshotReadError } from "../readers/source.js";
-import { CHUNK, readChunk } from "./sidecar-chunks.js";
+import { loadPages, PAGE, PAGE_SHIFT, RUN_PAGES } from "./sidecar-pages.js";
 import { isBuilt, startThread } from "./threads.js";
 
-// The sidecar as a PackedSource: its bytes in one ArrayBuffer of the file's size, filled in chunks
-// of 4 MiB, each when a column in it is first asked for. One buffer, not one per column: its pages
-// cost nothing until they are filled, and it is one allocation (V8 runs a garbage collection for
-// each large one).
+// The sidecar as a PackedSource: its bytes in one ArrayBuffer of the file's size, filled in pages
+// of 64 KiB (sidecar-pages.ts), each when a column in it is first asked for, or, for point reads,
+// when one of its values is (`pages`). One buffer, not one per column: its memory costs nothing
+// until it is filled, and it is one allocation (V8 runs a garbage collection for each large one).
 //
 // Filling is bound by first writes to fresh memory, which two threads do nearly twice as fast as
 // one: for a big sidecar, a second thread (sidecar-thread.ts) reads the upper half of each range
-// asked for, upward, into the same buffer, shared, while this one reads the lower half, then the
-// upper half downward until they meet; between requests, it reads the rest of the file, so later
-// columns are there when asked for (the whole sidecar ends up in memory). Chunks are flagged as
-// loaded in shared memory; one read by both (where they meet) gets the same bytes twice. A thread
-// that fails only leaves more to do here.
+// of 8 MiB or more asked for, upward, into the same buffer, shared, while this one reads the lower
+// half, then the upper half downward until they meet. Nothing is read unasked: memory never filled
+// costs nothing, not even at exit. Pages are flagged as loaded in shared memory; one read by both
+// (where they meet) gets the same bytes twice. A thread that fails only leaves more to do here.
 //
 // The file descriptor, not the path, is kept: a sidecar replaced meanwhile (another process
 // renames a new one over it) cannot mix two versions in one graph. It is closed once nothing can
@@ -50,18 +49,12 @@ export function openSidecarFile(
     close(fd);
     return null;
   }
-  const chunks = Math.ceil(size / CHUNK);
+  const pageCount = Math.ceil(size / PAGE);
   const loaded = new Uint8Array(
-    twoThreads ? new SharedArrayBuffer(chunks) : new ArrayBuffer(chunks),
+    twoThreads ? new SharedArrayBuffer(pageCount) : new ArrayBuffer(pageCount),
   );
   const helper = twoThreads ? startHelper(thread, { fd, all, loaded }) : null;
-  const load = (from: number, to: number) => {
-    for (let c = from; c < to; c++) {
-      if (Atomics.load(loaded, c)) continue;
-      readChunk(fd, all, c, path);
-      Atomics.store(loaded, c, 1);
-    }
-  };
+  const load = (from: number, to: number) => loadPages(fd, all, loaded, from, to, path);
 
   const source: PackedSource = {
     name: path,
@@ -69,21 +62,23 @@ export function openSidecarFile(
     bytes(offset, length) {
       if (offset < 0 || length < 0 || offset + length > size)
         throw new SnapshotReadError(path, offset, `${length} bytes`, true);
-      const from = Math.floor(offset / CHUNK);
-      const to = Math.ceil((offset + length) / CHUNK);
-      if (helper && to - from >= 2) {
+      const from = Math.floor(offset / PAGE);
+      const to = Math.ceil((offset + length) / PAGE);
+      if (helper && to - from >= 2 * RUN_PAGES) {
         const half = from + ((to - from) >> 1);
         helper.read(half, to);
         load(from, half);
         try {
-          for (let c = to - 1; c >= half; c--) load(c, c + 1);
+          for (let end = to; end > half; end -= RUN_PAGES)
+            load(Math.max(half, end - RUN_PAGES), end);
         } catch {
-          // Upward, as on one thread, so the error names the first chunk that is short.
+          // Upward, as on one thread, so the error names the first page that is short.
         }
       }
       load(from, to);
       return all.subarray(offset, offset + length);
     },
+    pages: { all, shift: PAGE_SHIFT, loaded, load },
   };
   opened.set(source, { fd, helper });
   closeWhenUnreachable.register(source, { fd, helper }, source);
@@ -118,17 +113,17 @@ function close(fd: number): void {
   } catch {}
 }
 
-/** What the second thread shares with this one: the file, the buffer, the chunks loaded. */
+/** What the second thread shares with this one: the file, the buffer, the pages loaded. */
 export interface SidecarThreadInput {
   fd: number;
   all: Uint8Array;
   loaded: Uint8Array;
-  /** [request number, from, to]: read chunks from..to-1, those not loaded yet. */
+  /** [request number, from, to]: read pages from..to-1, those not loaded yet. */
   requests: Int32Array;
 }
 
 interface Helper {
-  /** Asks for chunks from..to-1, not waiting. */
+  /** Asks for pages from..to-1, not waiting. */
   read(from: number, to: number): void;
   stop(): void;
 }

@@ -1,4 +1,4 @@
-import { EdgeStrength, type HeapIndexes } from "../graph/heap-index.js";
+import { EdgeStrength, forPointReads, type HeapIndexes } from "../graph/heap-index.js";
 import { describe } from "./describe.js";
 import { edgeNameOf } from "./vocabulary.js";
 
@@ -31,7 +31,8 @@ function edgeInfo(index: HeapIndexes, edge: number, other: number): EdgeInfo {
 }
 
 /** The edges leaving `node`, in the order the snapshot lists them. */
-export function outrefs(index: HeapIndexes, node: number): EdgeInfo[] {
+export function outrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
+  const index = forPointReads(indexes);
   const graph = index.graph;
   const out: EdgeInfo[] = [];
   for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++)
@@ -43,7 +44,8 @@ export function outrefs(index: HeapIndexes, node: number): EdgeInfo[] {
  * The edges arriving at `node`, with their source objects, nearest the roots first. On a .pmat, as
  * pmat's inrefs, without Perl's `indirect` edges (they repeat a REF's own inref).
  */
-export function inrefs(index: HeapIndexes, node: number): EdgeInfo[] {
+export function inrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
+  const index = forPointReads(indexes);
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
   const graph = index.graph;
   const indirect = graph.info.format === "pmat" ? graph.edgeKinds.indexOf("indirect") : -1;

@@ -1,6 +1,6 @@
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
-import { EdgeStrength, UNREACHABLE } from "../graph/heap-index.js";
+import { EdgeStrength, forPointReads, UNREACHABLE } from "../graph/heap-index.js";
 import { checkNode, describe } from "./describe.js";
 import { PMAT_SYMBOL } from "./perl-retainers.js";
 import {
@@ -66,10 +66,11 @@ export interface Identification {
  * Walks inrefs guided by BFS distance, bounded by depth and width: no whole-graph pass per call.
  */
 export function identify(
-  index: HeapIndexes,
+  indexes: HeapIndexes,
   node: number,
   options: IdentifyOptions = {},
 ): Identification {
+  const index = forPointReads(indexes);
   checkNode(index.graph, node);
   const depth = options.depth ?? 12;
   const width = options.width ?? 4;
@@ -140,11 +141,12 @@ export interface Retainers {
  * passes over its inrefs, not millions of explanations.
  */
 export function retainersOf(
-  index: HeapIndexes,
+  indexes: HeapIndexes,
   node: number,
   options: IdentifyOptions = {},
   limit = Number.POSITIVE_INFINITY,
 ): Retainers {
+  const index = forPointReads(indexes);
   const graph = index.graph;
   const d = index.distance;
   // Raw candidates straight off the inrefs CSR: typed arrays, no object per edge.

@@ -1,5 +1,5 @@
 import { type AllocationFrame, allocationStack } from "../graph/allocation-stack.js";
-import { type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
+import { forPointReads, type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
 import { checkNode, describe, type SourceLocation, sourceLocation, typeName } from "./describe.js";
 import { type EdgeInfo, inrefs, outrefs } from "./edges.js";
 import { isString, kindOf, nameOf, stringValue, vocabulary } from "./vocabulary.js";
@@ -39,10 +39,11 @@ export interface ObjectReport {
 
 /** `show`: kind, name, sizes, distance, edges summaries, string value, location, allocation. */
 export function show(
-  index: HeapIndexes,
+  indexes: HeapIndexes,
   node: number,
   options: { edges?: number } = {},
 ): ObjectReport {
+  const index = forPointReads(indexes);
   const graph = index.graph;
   checkNode(graph, node);
   const firstCount = options.edges ?? 10;
