@@ -52,3 +52,31 @@ it("starts from the sidecar alone when it holds the graph: the snapshot is not r
   rmSync(`${big}.hmidx`);
   expect(heapmat([big, "summary"]).code).toBe(3);
 });
+
+it("answers object commands from the sidecar's pages as from the snapshot read whole", () => {
+  const file = join(dir, "point-reads.heapsnapshot");
+  const program = `const { EventEmitter } = require("node:events");
+    class Session { constructor(user) { this.user = user; } }
+    globalThis.sessions = new Map(Array.from({ length: 3000 }, (_, i) => ["s" + i, new Session("user " + i)]));
+    globalThis.bus = new EventEmitter();
+    bus.on("change", function onChange() { return sessions; });
+    require("node:v8").writeHeapSnapshot(${JSON.stringify(file)});`;
+  execFileSync(process.execPath, ["-e", program]);
+  const script = [
+    "show global.sessions",
+    "outrefs global.bus",
+    "inrefs global.sessions",
+    "identify global.sessions",
+    "identify global.bus._events",
+    "outrefs global.bus._events",
+    "allocs global.bus",
+  ].join("\n");
+  const whole = heapmat([file], script);
+  expect(whole.code).toBe(0);
+  expect(whole.stdout).toContain("closure 'onChange'");
+  heapmat([file, "largest", "1"]);
+  expect(JSON.parse(heapmat([file, "summary", "--json"]).stdout).indexes).toBe("cached");
+  const fromPages = heapmat([file], script);
+  expect(fromPages.stderr).toBe("");
+  expect(fromPages.stdout).toBe(whole.stdout);
+});

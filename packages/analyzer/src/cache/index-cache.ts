@@ -1,6 +1,6 @@
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes, Inrefs } from "../graph/heap-index.js";
-import { nodeIndexLookup } from "../graph/node-lookup.js";
+import { nodeIndexLookup, searchIncreasingIds } from "../graph/node-lookup.js";
 import { SnapshotReadError } from "../readers/source.js";
 import {
   type Column,
@@ -231,7 +231,12 @@ function indexesOf(unpacked: UnpackedColumns<Header>, graph: Views<HeapGraph>): 
   const column = lazyColumns(unpacked, "", INDEX_COLUMNS, (name) => lengths[name]);
   if (!column) return null;
   let lookup: ((id: number) => number) | undefined;
+  // V8 ids are unique and mostly increase along the nodes: a binary search through the pages
+  // usually finds one without reading the whole column and building the lookup.
+  const unique = graph.whole.info.format !== "pmat";
   const nodeIndexOf = (id: number) => {
+    const found = unique && !lookup ? searchIncreasingIds(graph.points.nodeId, id) : -1;
+    if (found >= 0) return found;
     lookup ??= nodeIndexLookup(graph.whole.nodeId);
     return lookup(id);
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nodeIndexLookup } from "./node-lookup.js";
+import { nodeIndexLookup, searchIncreasingIds } from "./node-lookup.js";
 
 describe("nodeIndexLookup", () => {
   const check = (ids: number[]) => {
@@ -32,5 +32,19 @@ describe("nodeIndexLookup", () => {
 
   it("handles an empty graph", () => {
     expect(nodeIndexLookup(new Float64Array(0))(1)).toBe(-1);
+  });
+});
+
+describe("searchIncreasingIds", () => {
+  it("finds ids in increasing runs, and gives -1 for the absent and some out of order", () => {
+    const ids = Float64Array.from({ length: 1000 }, (_, i) => 1 + 2 * i);
+    ids[500] = 5; // a repeat, out of order
+    expect(searchIncreasingIds(ids, 1)).toBe(0);
+    expect(searchIncreasingIds(ids, 1999)).toBe(999);
+    expect(searchIncreasingIds(ids, 801)).toBe(400);
+    expect(searchIncreasingIds(ids, 1003)).toBe(501);
+    expect(searchIncreasingIds(ids, 4)).toBe(-1);
+    expect(searchIncreasingIds(ids, 2001)).toBe(-1);
+    expect(searchIncreasingIds(new Float64Array(0), 1)).toBe(-1);
   });
 });

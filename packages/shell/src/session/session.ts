@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type HeapGraph, type HeapIndexes, indexHeap } from "@heapmat/analyzer";
+import { forPointReads, type HeapGraph, type HeapIndexes, indexHeap } from "@heapmat/analyzer";
 import {
   indexCachePath,
   loadCachedSnapshot,
@@ -66,6 +66,11 @@ export class Session {
     return this.#indexes;
   }
 
+  /** The indexes for reading a few objects: on a re-opened cache, they load only the pages read. */
+  get points(): HeapIndexes {
+    return forPointReads(this.indexes);
+  }
+
   get indexState(): IndexState {
     return this.#state;
   }
@@ -108,7 +113,7 @@ export class Session {
   /** Notes that the user has seen these nodes, for completion of recent ids. */
   remember(nodes: readonly number[]): void {
     for (const node of nodes.slice(0, RECENT_IDS).reverse()) {
-      const id = this.graph.nodeId[node]!;
+      const id = this.points.graph.nodeId[node]!;
       const at = this.recentIds.indexOf(id);
       if (at >= 0) this.recentIds.splice(at, 1);
       this.recentIds.unshift(id);
