@@ -209,6 +209,20 @@ describe("readHmat", () => {
     }
   });
 
+  it("decodes the locations when first asked for, naming a damaged column then", async () => {
+    const bytes = readFileSync(hmatFile);
+    const edited = rewriteHmatSection(bytes, "locations", (v) => {
+      const column = (v.columns as RawColumn[]).find(([name]) => name === "line")!;
+      column[2] = new Uint8Array(column[2].length).fill(0x80); // no varint ends
+    });
+    const graph = await readHmat(bytesSource("locations.hmat", edited));
+    expect(graph.nodeCount).toBe(fromHmat.nodeCount);
+    expect(() => graph.locations).toThrow(SnapshotReadError);
+    expect(() => graph.locations).toThrow(
+      /locations\.hmat: at byte \d+: expected a well-formed column "line"/,
+    );
+  });
+
   it("decodes edge blocks that come before the nodes owning them", async () => {
     const bytes = readFileSync(hmatFile);
     const sections = hmatSections(bytes);
