@@ -217,7 +217,7 @@ function unpack(bytes: IndexCacheBytes, key: IndexCacheKey): UnpackedColumns<Hea
   return unpacked;
 }
 
-function indexesOf(unpacked: UnpackedColumns<Header>, graph: Views<HeapGraph>): HeapIndexes | null {
+function indexesOf(unpacked: UnpackedColumns<Header>, graphs: Views<HeapGraph>): HeapIndexes | null {
   const { nodeCount, edgeCount } = unpacked.header;
   const lengths: Record<keyof typeof INDEX_COLUMNS, number> = {
     edgeStrength: edgeCount,
@@ -233,11 +233,11 @@ function indexesOf(unpacked: UnpackedColumns<Header>, graph: Views<HeapGraph>): 
   let lookup: ((id: number) => number) | undefined;
   // V8 ids are unique and mostly increase along the nodes: a binary search through the pages
   // usually finds one without reading the whole column and building the lookup.
-  const unique = graph.whole.info.format !== "pmat";
+  const unique = graphs.whole.info.format !== "pmat";
   const nodeIndexOf = (id: number) => {
-    const found = unique && !lookup ? searchIncreasingIds(graph.points.nodeId, id) : -1;
+    const found = unique && !lookup ? searchIncreasingIds(graphs.points.nodeId, id) : -1;
     if (found >= 0) return found;
-    lookup ??= nodeIndexLookup(graph.whole.nodeId);
+    lookup ??= nodeIndexLookup(graphs.whole.nodeId);
     return lookup(id);
   };
   const view = (take: Take, graph: HeapGraph, forPointReads: () => HeapIndexes) => {
@@ -246,16 +246,8 @@ function indexesOf(unpacked: UnpackedColumns<Header>, graph: Views<HeapGraph>): 
     const indexes = { graph, inrefs, nodeIndexOf, forPointReads };
     return withColumns(indexes, rest, take) as unknown as HeapIndexes;
   };
-  const points: HeapIndexes = view(
-    (c) => c.points(),
-    graph.points,
-    () => points,
-  );
-  return view(
-    (c) => c.all(),
-    graph.whole,
-    () => points,
-  );
+  const points: HeapIndexes = view((c) => c.points(), graphs.points, () => points);
+  return view((c) => c.all(), graphs.whole, () => points);
 }
 
 /** A graph, or indexes, with whole columns, and the same for point reads (point-column.ts). */
@@ -287,7 +279,7 @@ function graphOf(unpacked: UnpackedColumns<Header>, file?: string): Views<HeapGr
   if (!strings || !node || !edge || !csr || !optional) return null;
   if (locations === undefined || trace === undefined) return null;
   const columns = { ...node, ...edge, ...csr, ...optional };
-  const view = (take: Take, strings: () => readonly string[]) => {
+  const view = (take: Take, stringsView: () => readonly string[]) => {
     const graph = {
       info: file ? { ...head.info, file } : head.info,
       nodeCount,
@@ -296,7 +288,7 @@ function graphOf(unpacked: UnpackedColumns<Header>, file?: string): Views<HeapGr
       edgeKinds: head.edgeKinds,
       rootIndex: head.rootIndex,
     };
-    Object.defineProperty(graph, "strings", { get: strings, enumerable: true });
+    Object.defineProperty(graph, "strings", { get: stringsView, enumerable: true });
     // Locations and the trace are read whole (point queries read them on this thread alone).
     return withColumns(graph, { ...columns, locations, trace }, take) as unknown as HeapGraph;
   };
