@@ -217,7 +217,10 @@ function unpack(bytes: IndexCacheBytes, key: IndexCacheKey): UnpackedColumns<Hea
   return unpacked;
 }
 
-function indexesOf(unpacked: UnpackedColumns<Header>, graphs: Views<HeapGraph>): HeapIndexes | null {
+function indexesOf(
+  unpacked: UnpackedColumns<Header>,
+  graphs: Views<HeapGraph>,
+): HeapIndexes | null {
   const { nodeCount, edgeCount } = unpacked.header;
   const lengths: Record<keyof typeof INDEX_COLUMNS, number> = {
     edgeStrength: edgeCount,
@@ -246,8 +249,16 @@ function indexesOf(unpacked: UnpackedColumns<Header>, graphs: Views<HeapGraph>):
     const indexes = { graph, inrefs, nodeIndexOf, forPointReads };
     return withColumns(indexes, rest, take) as unknown as HeapIndexes;
   };
-  const points: HeapIndexes = view((c) => c.points(), graphs.points, () => points);
-  return view((c) => c.all(), graphs.whole, () => points);
+  const points: HeapIndexes = view(
+    (c) => c.points(),
+    graphs.points,
+    () => points,
+  );
+  return view(
+    (c) => c.all(),
+    graphs.whole,
+    () => points,
+  );
 }
 
 /** A graph, or indexes, with whole columns, and the same for point reads (point-column.ts). */
