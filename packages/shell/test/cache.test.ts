@@ -74,9 +74,20 @@ it("answers object commands from the sidecar's pages as from the snapshot read w
   const whole = heapmat([file], script);
   expect(whole.code).toBe(0);
   expect(whole.stdout).toContain("closure 'onChange'");
-  heapmat([file, "largest", "1"]);
   expect(JSON.parse(heapmat([file, "summary", "--json"]).stdout).indexes).toBe("cached");
   const fromPages = heapmat([file], script);
   expect(fromPages.stderr).toBe("");
   expect(fromPages.stdout).toBe(whole.stdout);
+});
+
+it("computes no index for commands that only read objects: elems, allocs", () => {
+  const file = join(dir, "no-indexes.heapsnapshot");
+  const program = `globalThis.things = { list: [{ a: 1 }, { b: 2 }] };
+    require("node:v8").writeHeapSnapshot(${JSON.stringify(file)});`;
+  execFileSync(process.execPath, ["-e", program]);
+  const run = heapmat([file], "elems global.things.list\nallocs global.things\nsummary --json");
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain("Object");
+  expect(run.stdout).toContain('"indexes": "not yet computed"');
+  expect(existsSync(`${file}.hmidx`)).toBe(false);
 });

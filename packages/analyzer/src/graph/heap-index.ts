@@ -54,3 +54,16 @@ export interface HeapIndexes {
 export function forPointReads(index: HeapIndexes): HeapIndexes {
   return index.forPointReads?.() ?? index;
 }
+
+/** From this many referrers on, reading an object's referrers is faster from whole columns. */
+const MANY_REFERRERS = 1 << 16;
+
+/**
+ * The indexes to give a query that reads `node`'s referrers (`identify`, `inrefs`): for point
+ * reads, unless it has so many (a prototype, a shared string) that whole columns are faster.
+ */
+export function forReferrersOf(index: HeapIndexes, node: number): HeapIndexes {
+  const points = forPointReads(index);
+  const { firstInref } = points.inrefs;
+  return firstInref[node + 1]! - firstInref[node]! >= MANY_REFERRERS ? index : points;
+}

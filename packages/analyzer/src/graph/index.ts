@@ -25,6 +25,7 @@ export type {
 export {
   EdgeStrength,
   forPointReads,
+  forReferrersOf,
   type HeapIndexes,
   type Inrefs,
   UNREACHABLE,

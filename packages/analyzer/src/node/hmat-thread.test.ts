@@ -300,6 +300,31 @@ describe("a .hmat file's node and edge blocks decoded on a second thread, from t
     expect(graphDifferences(graph, reference)).toEqual([]);
   });
 
+  it("clears the rows it takes back from the thread, for columns of zeros it leaves unwritten", async () => {
+    // As above, and the block before the last has self sizes of all zeros: the reader, taking
+    // that block back, leaves its rows as they are, so the thread's values must not be there.
+    const v8 = hmatSections(bytes).find((s) => s.tag === "v8")!;
+    const zeroed = nodes.at(-2)!;
+    const path = variant("node-count-zeros", (copy) => {
+      const sizes = rewritten(copy, zeroed, (value) => {
+        const column = (value.columns as Array<[string, number, Uint8Array]>).find(
+          ([name]) => name === "self_size",
+        )!;
+        column[1] = 0;
+        column[2] = new Uint8Array(value.count as number);
+      });
+      const count = rewritten(copy, v8, (value) => {
+        value.node_count = (value.node_count as number) - 1;
+      });
+      // The later section first, so that the earlier one's offsets still hold.
+      return replaced(replaced(copy, zeroed, sizes), v8, count);
+    });
+    const { graph } = await readThreaded(path, blocks);
+    const reference = await readOneThread(path);
+    expect(reference.nodeSelfSize.subarray(-20_000).some((size) => size === 0)).toBe(true);
+    expect(graphDifferences(graph, reference)).toEqual([]);
+  });
+
   it("reports a corrupt last node block at its offset, as one thread does", async () => {
     const last = nodes.at(-1)!;
     const at = last.start + Math.floor((last.end - last.start) / 2);

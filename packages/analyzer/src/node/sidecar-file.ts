@@ -39,14 +39,19 @@ export function openSidecarFile(
     return null;
   }
   const size = fstatSync(fd).size;
+  // Pages are numbered in 32-bit arithmetic, and V8 before Node 22 makes no typed array over
+  // 4 GiB: no cache rather than no snapshot.
+  if (size >= 2 ** 32) {
+    close(fd);
+    return null;
+  }
   const thread = options.thread ?? new URL("./sidecar-thread.js", import.meta.url);
   const twoThreads = size >= (options.twoThreadsMinBytes ?? 64 << 20) && isBuilt(thread);
   let all: Uint8Array;
   try {
     all = new Uint8Array(twoThreads ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
   } catch {
-    // Over 4 GiB (V8's limit for one typed array): no cache rather than no snapshot.
-    close(fd);
+    close(fd); // out of memory
     return null;
   }
   const pageCount = Math.ceil(size / PAGE);

@@ -11,17 +11,14 @@ const { fd, all, loaded, requests } = workerData as SidecarThreadInput;
 for (let served = 0; ; ) {
   Atomics.wait(requests, 0, served);
   served = Atomics.load(requests, 0);
+  const from = Atomics.load(requests, 1);
+  const to = Atomics.load(requests, 2);
+  // A newer request came while reading the range: take that one. (One still being written would
+  // at worst make this thread read the right bytes of a few pages nobody asked for yet.)
+  if (Atomics.load(requests, 0) !== served) continue;
   try {
     // Until a newer request comes: the main thread reads whatever this one leaves.
-    loadPages(
-      fd,
-      all,
-      loaded,
-      requests[1]!,
-      requests[2]!,
-      "",
-      () => Atomics.load(requests, 0) === served,
-    );
+    loadPages(fd, all, loaded, from, to, "", () => Atomics.load(requests, 0) === served);
   } catch {
     // A file cut short: the main thread reads what is left and says where it ends.
   }

@@ -1,4 +1,9 @@
-import { EdgeStrength, forPointReads, type HeapIndexes } from "../graph/heap-index.js";
+import {
+  EdgeStrength,
+  forPointReads,
+  forReferrersOf,
+  type HeapIndexes,
+} from "../graph/heap-index.js";
 import { describe } from "./describe.js";
 import { edgeNameOf } from "./vocabulary.js";
 
@@ -45,7 +50,7 @@ export function outrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
  * pmat's inrefs, without Perl's `indirect` edges (they repeat a REF's own inref).
  */
 export function inrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
-  const index = forPointReads(indexes);
+  const index = forReferrersOf(indexes, node);
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
   const graph = index.graph;
   const indirect = graph.info.format === "pmat" ? graph.edgeKinds.indexOf("indirect") : -1;

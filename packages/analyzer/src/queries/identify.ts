@@ -1,6 +1,6 @@
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
-import { EdgeStrength, forPointReads, UNREACHABLE } from "../graph/heap-index.js";
+import { EdgeStrength, forPointReads, forReferrersOf, UNREACHABLE } from "../graph/heap-index.js";
 import { checkNode, describe } from "./describe.js";
 import { PMAT_SYMBOL } from "./perl-retainers.js";
 import {
@@ -80,7 +80,7 @@ export function identify(
   let stepCount = 0;
 
   const expand = (at: number, level: number): { steps: RetainerStep[]; more: number } => {
-    const candidates = retainersOf(index, at, options, width);
+    const candidates = retainersOf(indexes, at, options, width);
     const steps: RetainerStep[] = [];
     for (const retainer of candidates.list) {
       const step: RetainerStep = {
@@ -146,7 +146,7 @@ export function retainersOf(
   options: IdentifyOptions = {},
   limit = Number.POSITIVE_INFINITY,
 ): Retainers {
-  const index = forPointReads(indexes);
+  const index = forReferrersOf(indexes, node);
   const graph = index.graph;
   const d = index.distance;
   // Raw candidates straight off the inrefs CSR: typed arrays, no object per edge.

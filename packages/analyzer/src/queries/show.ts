@@ -61,8 +61,8 @@ export function show(
     distance: distance === UNREACHABLE ? null : distance,
     dominatorId:
       dominator === UNREACHABLE || node === graph.rootIndex ? null : graph.nodeId[dominator]!,
-    outrefs: summarise(outrefs(index, node), firstCount),
-    inrefs: summarise(inrefs(index, node), firstCount),
+    outrefs: summarise(outrefs(indexes, node), firstCount),
+    inrefs: summarise(inrefs(indexes, node), firstCount),
   };
   if (isString(graph, node)) report.stringValue = stringValue(graph, node);
   if (graph.nodeKind[node] === vocabulary(graph).closure) {

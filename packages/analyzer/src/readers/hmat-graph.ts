@@ -1,6 +1,7 @@
 // Builds the heap graph straight from .hmat column blocks as they stream in: each block is decoded
 // once, on arrival, into the graph's own typed arrays (node indexes, not V8's flat offsets), so no
-// inflated section outlives its decoding and no V8-layout table sits between.
+// inflated section outlives its decoding (but the locations', decoded when first read) and no
+// V8-layout table sits between.
 // The graph's columns live on shared memory, so index building hands them to a thread uncopied.
 import {
   type ColumnTarget,
@@ -256,6 +257,15 @@ export class HmatGraphBuilder {
       nodeSelfSize: nodes.arrays.self_size as Float64Array,
       rootIndex: 0,
     };
+  }
+
+  /**
+   * Zeroes a table's rows from `from` on: rows another thread may have written before the reader
+   * took them back, which it writes again, except where a column is all zeros (decodeBlock).
+   */
+  clearRows(table: "nodes" | "edges", from: number): void {
+    const columns = table === "nodes" ? this.nodes.arrays : (this.edges?.arrays ?? {});
+    for (const column of Object.values(columns)) column.fill(0, from);
   }
 
   /** Takes a table's next `rows` rows, which another thread decoded (edges: with their maxima). */
@@ -566,8 +576,9 @@ function decodeBlock(
   for (const column of columns) {
     const target = fields.includes(column[0]) ? targets[column[0]] : undefined;
     if (!target) continue;
-    // The columns start zeroed: writing zeros would only touch fresh pages (trace ids without
-    // allocation tracking and detachedness in Node are all zeros: 100 MB at 20M nodes).
+    // The rows are zeros already (fresh, or cleared when taken back from the other thread):
+    // writing zeros would only touch fresh pages (trace ids without allocation tracking and
+    // detachedness in Node are all zeros: 100 MB at 20M nodes).
     if (column[0] !== "edge_count" && allZeros(column, block.count)) continue;
     const at = column[0] === "edge_count" && edgeCountAt !== -1 ? edgeCountAt : start;
     try {

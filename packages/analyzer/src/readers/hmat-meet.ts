@@ -149,8 +149,10 @@ export class Meeting {
       outcome.first !== index ||
       outcome.offset !== offset ||
       outcome.start !== builder.rowsOf(this.table)
-    )
+    ) {
+      this.takeBack(builder);
       return false;
+    }
     builder.adopt(this.table, this.rows - outcome.start, outcome.largest);
     this.skipFrom = index;
     this.skipTo = index + outcome.blocks;
@@ -164,6 +166,7 @@ export class Meeting {
   async reserve(count: number, builder: HmatGraphBuilder): Promise<void> {
     if (this.work === null || reserveFront(this.claims, builder.rowsOf(this.table) + count)) return;
     await this.otherThreadDone();
+    this.takeBack(builder);
   }
 
   /** Ends the other thread's work if the reader never met it (it then holds no block). */
@@ -176,6 +179,12 @@ export class Meeting {
     const outcome = await this.work!.done.catch(() => null);
     this.work = null;
     return outcome;
+  }
+
+  /** The reader decodes the rest itself: what the other thread wrote in its rows goes. */
+  private takeBack(builder: HmatGraphBuilder): void {
+    const low = Atomics.load(this.claims, LOW);
+    if (low !== -1) builder.clearRows(this.table, low >>> 0);
   }
 
   private begin(offset: number, builder: HmatGraphBuilder): void {

@@ -2,6 +2,7 @@ import {
   allocationStack,
   type EdgeInfo,
   formatBytes,
+  forPointReads,
   inrefs as inrefsOf,
   outrefs as outrefsOf,
   show as showObject,
@@ -53,7 +54,7 @@ function edgesCommand(name: "outrefs" | "inrefs"): Command {
     run({ session, columns }: CommandContext, { positionals: [id] }): Output {
       const node = resolveObject(session, id!);
       const edges = (outgoing ? outrefsOf : inrefsOf)(session.indexes, node);
-      const head = `${objectLabel(session.points.graph, node)} has ${plural(edges.length, outgoing ? "outref" : "inref")}`;
+      const head = `${objectLabel(session.pointGraph, node)} has ${plural(edges.length, outgoing ? "outref" : "inref")}`;
       return {
         lines: [head, ...edgeLines(edges, columns)],
         json: edges,
@@ -85,8 +86,8 @@ export const show: Command = {
       `  distance    ${report.distance === null ? "unreachable from the roots" : `${plural(report.distance, "hop")} from the roots`}`,
     );
     if (report.dominatorId !== null) {
-      const { graph, dominator } = session.points;
-      lines.push(`  dominator   ${objectLabel(graph, dominator[node]!)}`);
+      const dominator = forPointReads(session.indexes).dominator[node]!;
+      lines.push(`  dominator   ${objectLabel(session.pointGraph, dominator)}`);
     }
     if (report.stringValue !== undefined) {
       lines.push(`  value       ${JSON.stringify(clip(report.stringValue, 500))}`);
@@ -151,8 +152,8 @@ export const allocs: Command = {
   completes: "ids",
   run({ session }, { positionals: [id] }) {
     const node = resolveObject(session, id!);
-    const stack = allocationStack(session.points.graph, node) as Frame[] | null;
-    const what = objectLabel(session.points.graph, node);
+    const stack = allocationStack(session.pointGraph, node) as Frame[] | null;
+    const what = objectLabel(session.pointGraph, node);
     if (!stack || stack.length === 0) {
       const why = session.graph.trace
         ? "it was allocated before tracking began"

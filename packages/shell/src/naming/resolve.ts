@@ -29,7 +29,7 @@ export function resolveObject(session: Session, name: string): number {
   }
   const id = /^@?(\d+)$/.exec(name) ?? /^(0x[0-9a-f]+)$/i.exec(name);
   if (id) return byId(session, Number(id[1]), name);
-  if (/^(global|globalThis)([.[]|$)/.test(name)) return resolveGlobalPath(session.graph, name);
+  if (/^(global|globalThis)([.[]|$)/.test(name)) return resolveGlobalPath(session.pointGraph, name);
   if (name.startsWith("module:")) return resolveModuleVariable(session.graph, name);
   throw new UsageError(
     `can't name an object by '${name}': use @ID, $N, global.path or module:<file>#<var>`,

@@ -66,9 +66,12 @@ export class Session {
     return this.#indexes;
   }
 
-  /** The indexes for reading a few objects: on a re-opened cache, they load only the pages read. */
-  get points(): HeapIndexes {
-    return forPointReads(this.indexes);
+  /**
+   * The graph for reading a few objects: on a re-opened cache, it loads only the pages read.
+   * It computes no index.
+   */
+  get pointGraph(): HeapGraph {
+    return this.#indexes ? forPointReads(this.#indexes).graph : this.graph;
   }
 
   get indexState(): IndexState {
@@ -113,7 +116,7 @@ export class Session {
   /** Notes that the user has seen these nodes, for completion of recent ids. */
   remember(nodes: readonly number[]): void {
     for (const node of nodes.slice(0, RECENT_IDS).reverse()) {
-      const id = this.points.graph.nodeId[node]!;
+      const id = this.pointGraph.nodeId[node]!;
       const at = this.recentIds.indexOf(id);
       if (at >= 0) this.recentIds.splice(at, 1);
       this.recentIds.unshift(id);
