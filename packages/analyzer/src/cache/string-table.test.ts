@@ -1,5 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { DamagedStrings, decodeStrings, encodeStrings, stringTable } from "./string-table.js";
+import type { Column } from "./aligned-columns.js";
+import { DamagedStrings, encodeStrings, stringTable } from "./string-table.js";
+
+/** Every string, or null when the columns do not agree with each other (a damaged cache). */
+function decodeStrings(
+  blocks: Parameters<typeof stringTable>[0],
+  column: (name: string) => Column | undefined,
+): string[] | null {
+  const lengths = column("lengths");
+  if (!(lengths instanceof Uint32Array)) return null;
+  try {
+    return stringTable(blocks, lengths, column)?.all() ?? null;
+  } catch (error) {
+    if (error instanceof DamagedStrings) return null;
+    throw error;
+  }
+}
 
 describe("the cache's string table", () => {
   const strings = [

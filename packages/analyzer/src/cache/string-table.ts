@@ -2,8 +2,9 @@ import type { Column } from "./aligned-columns.js";
 
 // The graph's interned strings as columns: each string's length (UTF-16 code units) and the
 // strings' text, concatenated, in blocks of at most BLOCK_BYTES. Reading decodes each block with
-// one TextDecoder call and slices it, instead of parsing one string at a time. A block holding a
-// lone surrogate (UTF-8 cannot carry it) is stored as raw UTF-16 code units instead.
+// one TextDecoder call and slices it, instead of parsing one string at a time, and only when a
+// string is first asked for: all of them, or for point reads those of one block. A block holding
+// a lone surrogate (UTF-8 cannot carry it) is stored as raw UTF-16 code units instead.
 
 const BLOCK_BYTES = 32 << 20;
 
@@ -50,21 +51,6 @@ export function encodeStrings(
     first = end;
   }
   return { blocks, columns };
-}
-
-/** The strings back, or null when the columns do not agree with each other (a damaged cache). */
-export function decodeStrings(
-  blocks: readonly StringBlock[],
-  column: (name: string) => Column | undefined,
-): string[] | null {
-  const lengths = column("lengths");
-  if (!(lengths instanceof Uint32Array)) return null;
-  try {
-    return stringTable(blocks, lengths, column)?.all() ?? null;
-  } catch (error) {
-    if (error instanceof DamagedStrings) return null;
-    throw error;
-  }
 }
 
 /** The strings of a cache, decoded when first read. */
