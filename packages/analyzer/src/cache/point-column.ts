@@ -42,7 +42,7 @@ export function pointColumn<C extends Column>(
         if (Number.isInteger(i) && i >= 0 && i < length) {
           if (all) return all[i];
           if (++reads > WHOLE_AFTER) return wholeColumn()[i];
-          // Under 4 GiB (one ArrayBuffer's limit), so an unsigned shift is exact.
+          // Sources stay under 4 GiB (the sidecar refuses more), so an unsigned shift is exact.
           const page = (offset + i * width) >>> shift;
           if (!loaded[page]) pages.load(page, page + 1);
           return target[i];
