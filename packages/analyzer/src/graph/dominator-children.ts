@@ -1,3 +1,4 @@
+import { writtenThrough } from "./fresh-pages.js";
 import type { HeapIndexes } from "./heap-index.js";
 import { UNREACHABLE } from "./heap-index.js";
 import { memoize } from "./memo.js";
@@ -12,7 +13,7 @@ export interface DominatorChildren {
 export const dominatorChildren = memoize((indexes: HeapIndexes): DominatorChildren => {
   const { dominator } = indexes;
   const { nodeCount, rootIndex } = indexes.graph;
-  const first = new Uint32Array(nodeCount + 1);
+  const first = writtenThrough(new Uint32Array(nodeCount + 1));
   for (let i = 0; i < nodeCount; i++) {
     if (i === rootIndex || dominator[i] === UNREACHABLE) continue;
     first[dominator[i]! + 1]!++;

@@ -1,4 +1,5 @@
 import { type StrengthRule, strengthRule } from "./edge-strength.js";
+import { writtenThrough } from "./fresh-pages.js";
 import type { HeapGraph, HeapTables } from "./heap-graph.js";
 import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
 
@@ -52,7 +53,7 @@ export function buildDominatorTree(graph: DominatorInput, inrefs: Inrefs): Domin
 export function depthFirstNumbering(graph: DominatorInput): DepthFirstNumbering {
   const { nodeCount, firstEdge, edgeTarget, edgeKind, rootIndex, strength } = graph;
   const STRONG = EdgeStrength.strong;
-  const number = new Uint32Array(nodeCount);
+  const number = writtenThrough(new Uint32Array(nodeCount));
   const vertex = new Uint32Array(nodeCount);
   const parent = new Uint32Array(nodeCount);
   const stackNode = new Uint32Array(nodeCount);
@@ -96,16 +97,22 @@ export function dominatorsFromNumbering(
   inrefs: Inrefs,
   { number, vertex, parent, scratch, reached }: DepthFirstNumbering,
 ): DominatorTree {
-  const { edgeKind, rootIndex, nodeSelfSize } = graph;
+  const { nodeCount, edgeKind, rootIndex, nodeSelfSize } = graph;
   const { fromRoot, fromOther } = graph.strength;
   const NONE = UNREACHABLE;
   const STRONG = EdgeStrength.strong;
 
   // 2. Semidominators in reverse DFS order. label[v] = smallest semi on v's compressed forest path.
   // Only processed (hence linked) vertices' semi and label are ever read: no initialisation needed.
-  const semi = new Uint32Array(reached);
-  const [path, label] = scratch; // the compression stack, and labels (at 20M nodes, 80 MB each)
-  const ancestor = new Uint32Array(reached).fill(NONE);
+  // Semi and label share one buffer, which the retained sizes take over in step 4: at 20M nodes,
+  // 160 MB of fresh pages (0.1 s) spared.
+  const sizes = new ArrayBuffer(nodeCount * Float64Array.BYTES_PER_ELEMENT);
+  const semi = new Uint32Array(sizes, 0, reached);
+  const label = new Uint32Array(sizes, nodeCount * Uint32Array.BYTES_PER_ELEMENT, reached);
+  // The DFS stacks, free now: the compression stack, and the forest (only touched to the DFS's
+  // depth so far).
+  const [path, forest] = scratch;
+  const ancestor = forest.fill(NONE, 0, reached);
   const { firstInref, inrefEdge, inrefSource } = inrefs;
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
@@ -161,9 +168,11 @@ export function dominatorsFromNumbering(
   }
 
   // 4. Retained sizes: children come after their dominator in DFS order, so sum in reverse.
-  // The numbering is no longer needed: its memory, already touched, holds the dominators.
+  // The numbering and the semidominators are no longer needed: their memory, already touched,
+  // holds the dominators and the retained sizes.
   const dominator = number.fill(NONE);
-  const retainedSize = new Float64Array(nodeSelfSize);
+  const retainedSize = new Float64Array(sizes);
+  retainedSize.set(nodeSelfSize);
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
     const owner = vertex[idom[w]!]!;

@@ -1,5 +1,6 @@
 import type { HeapGraph, HeapTables } from "./heap-graph.js";
 import { EdgeStrength } from "./heap-index.js";
+import { memoize } from "./memo.js";
 
 // The one place that decides how an edge counts for reachability, distances, dominators and paths.
 // The rules follow Chrome DevTools' heap snapshot worker (see packages/analyzer/README.md):
@@ -37,6 +38,19 @@ export function strengthRule(edgeKinds: readonly string[]): StrengthRule {
   if (v8Shortcut >= 0) fromRoot[v8Shortcut] = EdgeStrength.strong;
   return { fromRoot, fromOther };
 }
+
+/**
+ * One edge's strength by the rule, read from its kind: what queries use, so that reading a few
+ * edges never waits for the strength column (`HeapIndexes.edgeStrength`, built whole on demand).
+ */
+export const strengthOfEdge = memoize(
+  (graph: Pick<HeapTables, "edgeKinds" | "edgeKind" | "rootIndex">) => {
+    const { fromRoot, fromOther } = strengthRule(graph.edgeKinds);
+    const { edgeKind, rootIndex } = graph;
+    return (edge: number, source: number): EdgeStrength =>
+      (source === rootIndex ? fromRoot : fromOther)[edgeKind[edge]!] as EdgeStrength;
+  },
+);
 
 /** Strength of every edge, as values of `EdgeStrength`. */
 export function edgeStrengths(graph: HeapGraph): Uint8Array {

@@ -27,7 +27,10 @@ export const UNREACHABLE = 0xffffffff;
 
 export interface HeapIndexes {
   readonly graph: HeapGraph;
-  /** Strength per edge (values of EdgeStrength). */
+  /**
+   * Strength per edge (values of EdgeStrength), built whole when first read (63 MB at 20M nodes).
+   * Reading a few edges, `strengthOfEdge` gives the same from the edge kinds.
+   */
   readonly edgeStrength: Uint8Array;
   readonly inrefs: Inrefs;
   /**

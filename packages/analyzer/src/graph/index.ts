@@ -13,6 +13,7 @@ export {
   edgeStrengths,
   parseEphemeron,
   type StrengthRule,
+  strengthOfEdge,
   strengthRule,
 } from "./edge-strength.js";
 export type {

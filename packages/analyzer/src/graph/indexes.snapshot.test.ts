@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { takeSnapshot } from "../../test/take-snapshot.js";
 import { openSnapshot } from "../node/open.js";
+import { strengthOfEdge } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength, type HeapIndexes, UNREACHABLE } from "./heap-index.js";
 import { indexHeap } from "./indexes.js";
@@ -50,6 +51,18 @@ describe("indexHeap on a real V8 snapshot", () => {
     }
     expect(ix.retainedSize[graph.rootIndex]).toBe(reachable);
     expect(unreachable).toBeLessThan(graph.nodeCount / 10);
+  });
+
+  it("gives queries, from the edge kinds, the strength column's every value", () => {
+    const strengthOf = strengthOfEdge(graph);
+    const kinds = new Set<number>();
+    for (let node = 0; node < graph.nodeCount; node++)
+      for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++) {
+        expect(strengthOf(e, node)).toBe(ix.edgeStrength[e]);
+        kinds.add(ix.edgeStrength[e]!);
+      }
+    // All three strengths occur: the root's shortcuts are strong, others' shortcuts are not.
+    expect(kinds.size).toBe(3);
   });
 
   it("agrees on reachability between distances and dominators", () => {

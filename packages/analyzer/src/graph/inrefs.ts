@@ -1,3 +1,4 @@
+import { writtenThrough } from "./fresh-pages.js";
 import type { HeapTables } from "./heap-graph.js";
 import type { Inrefs } from "./heap-index.js";
 import { sharedArray } from "./shared-memory.js";
@@ -10,7 +11,7 @@ import { sharedArray } from "./shared-memory.js";
  */
 export function buildInrefs(graph: HeapTables): Inrefs {
   const { nodeCount, edgeCount, firstEdge, edgeTarget } = graph;
-  const firstInref = sharedArray(Uint32Array, nodeCount + 1);
+  const firstInref = writtenThrough(sharedArray(Uint32Array, nodeCount + 1));
   for (let e = 0; e < edgeCount; e++) firstInref[edgeTarget[e]!]!++;
   // Running sums: each node's entry becomes the end of its range, then moves back to its start.
   for (let i = 1; i < nodeCount; i++) firstInref[i]! += firstInref[i - 1]!;

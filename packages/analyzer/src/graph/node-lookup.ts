@@ -4,6 +4,8 @@
 // When ids are not mostly increasing (Perl addresses, odd files), an open-addressing hash table on
 // a typed array takes over.
 
+import { writtenThrough } from "./fresh-pages.js";
+
 /**
  * A binary search of `ids` as if they increased along the nodes, as V8 mostly writes them: the node
  * index if it lands on `id`, else -1 (absent, or out of order: nodeIndexLookup knows). It reads
@@ -74,7 +76,7 @@ function hashLookup(ids: Float64Array): (id: number) => number {
   while (capacity < ids.length * 2) capacity *= 2;
   const mask = capacity - 1;
   // Slot holds node index + 1; 0 marks an empty slot.
-  const slots = new Uint32Array(capacity);
+  const slots = writtenThrough(new Uint32Array(capacity));
   for (let i = 0; i < ids.length; i++) {
     let slot = hash(ids[i]!) & mask;
     while (slots[slot] !== 0) {

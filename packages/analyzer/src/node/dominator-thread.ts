@@ -1,12 +1,10 @@
-// The second thread of parallelIndexes (parallel-index.ts): the dominator tree, from shared columns,
-// then each edge's strength, which the main thread, busy with the distances, has not needed.
+// The second thread of parallelIndexes (parallel-index.ts): the dominator tree, from shared columns.
 import { parentPort, workerData } from "node:worker_threads";
 import {
   type DominatorInput,
   depthFirstNumbering,
   dominatorsFromNumbering,
 } from "../graph/dominators.js";
-import { strengthsByRule } from "../graph/edge-strength.js";
 import type { Inrefs } from "../graph/heap-index.js";
 
 const graph = workerData as DominatorInput;
@@ -14,8 +12,7 @@ const graph = workerData as DominatorInput;
 const numbering = depthFirstNumbering(graph);
 parentPort!.once("message", (inrefs: Inrefs) => {
   const tree = dominatorsFromNumbering(graph, inrefs, numbering);
-  const edgeStrength = strengthsByRule(graph, graph.strength);
   // Made on this thread, on ordinary buffers: handed over, not copied.
-  const buffers = [tree.dominator.buffer, tree.retainedSize.buffer, edgeStrength.buffer];
-  parentPort!.postMessage({ ...tree, edgeStrength }, buffers as ArrayBuffer[]);
+  const buffers = [tree.dominator.buffer, tree.retainedSize.buffer];
+  parentPort!.postMessage(tree, buffers as ArrayBuffer[]);
 });

@@ -1,6 +1,6 @@
-// Builds every index of a heap graph on two threads: the dominator tree, then the edge strengths,
-// on a worker; the inrefs and the distances (which need the strings) on this one. Both read
-// strengths by edge kind, so neither waits for the strength column. Only where the columns are on
+// Builds every index of a heap graph on two threads: the dominator tree on a worker; the inrefs and
+// the distances (which need the strings) on this one. Both read strengths by edge kind, as queries
+// do, so the strength column is left to be built on demand. Only where the columns are on
 // shared memory (no copies) and the heap is big enough for a thread's start-up (~30 ms) to pay;
 // otherwise on this thread. The work can begin from a graph's tables, before its reader has
 // finished (readAndIndex).
@@ -95,12 +95,9 @@ function sameTables(graph: HeapGraph, tables: HeapTables): boolean {
   );
 }
 
-/** What the dominator thread sends back: its tree, then every edge's strength. */
-type ThreadResult = DominatorTree & { edgeStrength: Uint8Array };
-
 function beginIndexes(tables: HeapTables): IndexesBegun {
   // The thread starts first: it needs nothing computed here before its depth-first numbering.
-  const { worker, result: tree } = startThread<ThreadResult>(
+  const { worker, result: tree } = startThread<DominatorTree>(
     dominatorThreadFile()!,
     dominatorInput(tables),
     "dominator",
@@ -139,9 +136,11 @@ async function finishIndexes(graph: HeapGraph, begun: IndexesBegun | null): Prom
   return indexes ?? computed(indexHeap(graph));
 }
 
-/** Forces every lazy index, so the caller's first query does not pay for one. */
+/**
+ * Forces every lazy index, so the caller's first query does not pay for one. Not the strength
+ * column: queries read strengths from the edge kinds (strengthOfEdge).
+ */
 function computed(indexes: HeapIndexes): HeapIndexes {
-  indexes.edgeStrength;
   indexes.distance;
   indexes.retainedSize;
   return indexes;

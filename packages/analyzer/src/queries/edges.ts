@@ -1,9 +1,5 @@
-import {
-  EdgeStrength,
-  forPointReads,
-  forReferrersOf,
-  type HeapIndexes,
-} from "../graph/heap-index.js";
+import { strengthOfEdge } from "../graph/edge-strength.js";
+import { forPointReads, forReferrersOf, type HeapIndexes } from "../graph/heap-index.js";
 import { describe } from "./describe.js";
 import { edgeNameOf } from "./vocabulary.js";
 
@@ -22,13 +18,13 @@ export interface EdgeInfo {
 
 const STRENGTH = ["strong", "weak", "shortcut"] as const;
 
-function edgeInfo(index: HeapIndexes, edge: number, other: number): EdgeInfo {
+/** The edge `edge` from `source`, described from the end `other`. */
+function edgeInfo(index: HeapIndexes, edge: number, source: number, other: number): EdgeInfo {
   const graph = index.graph;
-  const strength = index.edgeStrength[edge] ?? EdgeStrength.strong;
   return {
     kind: graph.edgeKinds[graph.edgeKind[edge]!] ?? "?",
     name: edgeNameOf(graph, edge),
-    strength: STRENGTH[strength] ?? "strong",
+    strength: STRENGTH[strengthOfEdge(graph)(edge, source)] ?? "strong",
     id: graph.nodeId[other]!,
     index: other,
     description: describe(index, other),
@@ -41,7 +37,7 @@ export function outrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
   const graph = index.graph;
   const out: EdgeInfo[] = [];
   for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++)
-    out.push(edgeInfo(index, e, graph.edgeTarget[e]!));
+    out.push(edgeInfo(index, e, node, graph.edgeTarget[e]!));
   return out;
 }
 
@@ -57,7 +53,7 @@ export function inrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
   const out: EdgeInfo[] = [];
   for (let r = firstInref[node]!; r < firstInref[node + 1]!; r++)
     if (graph.edgeKind[inrefEdge[r]!] !== indirect)
-      out.push(edgeInfo(index, inrefEdge[r]!, inrefSource[r]!));
+      out.push(edgeInfo(index, inrefEdge[r]!, inrefSource[r]!, inrefSource[r]!));
   const d = index.distance;
   return out.sort((a, b) => d[a.index]! - d[b.index]!);
 }

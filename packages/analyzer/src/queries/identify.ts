@@ -1,3 +1,4 @@
+import { strengthOfEdge } from "../graph/edge-strength.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { EdgeStrength, forPointReads, forReferrersOf, UNREACHABLE } from "../graph/heap-index.js";
@@ -151,7 +152,7 @@ export function retainersOf(
   const d = index.distance;
   // Raw candidates straight off the inrefs CSR: typed arrays, no object per edge.
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
-  const strength = index.edgeStrength;
+  const strengthOf = strengthOfEdge(graph);
   const from = firstInref[node]!;
   const total = firstInref[node + 1]! - from;
   const sources = new Uint32Array(total);
@@ -160,7 +161,7 @@ export function retainersOf(
   for (let r = from; r < from + total; r++) {
     const edge = inrefEdge[r]!;
     const source = inrefSource[r]!;
-    const s = strength[edge];
+    const s = strengthOf(edge, source);
     if (s === EdgeStrength.shortcut || (s === EdgeStrength.weak && !options.weak)) continue;
     if (!options.all && d[node] !== UNREACHABLE && d[source]! >= d[node]!) continue;
     sources[n] = source;

@@ -3,6 +3,7 @@
 // `(via RV) value {req3} of HASH(25) at 0x…`; a PAD to its CODE, `the lexical $x at depth 1 of
 // CODE(…)`; the root's edges named as pmat names its roots (`the symbol '%main::CACHE'`).
 
+import { strengthOfEdge } from "../graph/edge-strength.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { EdgeStrength, type HeapIndexes } from "../graph/heap-index.js";
 import { pmatDescribe } from "../readers/pmat-details.js";
@@ -46,10 +47,11 @@ export function perlRetainer(index: HeapIndexes, source: number, edge: number): 
 function soleInref(index: HeapIndexes, ref: number): number {
   const { graph } = index;
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
+  const strengthOf = strengthOfEdge(graph);
   let found = -1;
   for (let r = firstInref[ref]!; r < firstInref[ref + 1]!; r++) {
     const edge = inrefEdge[r]!;
-    if (index.edgeStrength[edge] !== EdgeStrength.strong) continue;
+    if (strengthOf(edge, inrefSource[r]!) !== EdgeStrength.strong) continue;
     if (
       inrefSource[r] === graph.rootIndex &&
       PMAT_SYMBOL.test(graph.strings[graph.edgeName[edge]!]!)

@@ -1,4 +1,4 @@
-import { parseEphemeron } from "../graph/edge-strength.js";
+import { parseEphemeron, strengthOfEdge } from "../graph/edge-strength.js";
 import type { HeapGraph } from "../graph/heap-graph.js";
 import { EdgeStrength, type HeapIndexes, UNREACHABLE } from "../graph/heap-index.js";
 import { closurePhrase, label, scriptName } from "./describe.js";
@@ -57,13 +57,14 @@ export function* inrefsOf(
   weak: boolean,
 ): Generator<[source: number, edge: number]> {
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
-  const strength = index.edgeStrength;
+  const strengthOf = strengthOfEdge(index.graph);
   for (let r = firstInref[node]!; r < firstInref[node + 1]!; r++) {
     const edge = inrefEdge[r]!;
-    const s = strength[edge];
+    const source = inrefSource[r]!;
+    const s = strengthOf(edge, source);
     if (s === EdgeStrength.shortcut) continue;
     if (s === EdgeStrength.weak && !weak) continue;
-    yield [inrefSource[r]!, edge];
+    yield [source, edge];
   }
 }
 

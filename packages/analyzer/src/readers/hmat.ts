@@ -8,7 +8,6 @@ import {
   isHmat,
   NODE_OFFSET_FIELDS,
   Section,
-  type StringEntry,
   type StringsBlock,
   TABLES,
   unpackStrings,
@@ -67,7 +66,9 @@ async function readSections(
   let builder: HmatGraphBuilder | null = null;
   // The small tables, kept as blocks until the end; nodes and edges are decoded on arrival.
   const blocks: Record<string, Block[]> = {};
-  const strings: string[] = [];
+  // Each block's strings as unpacked, joined once at the end: pushing them one by one onto one
+  // growing array took 50 ms more at 20M nodes (1.8M strings).
+  const stringBlocks: string[][] = [];
   let traceTree: unknown[] | undefined;
   let ended = false;
   let tablesGiven = !options.onTables || options.idsOnly || options.salvage;
@@ -109,8 +110,7 @@ async function readSections(
           });
           break;
         case Section.Strings:
-          for (const entry of unpackStrings(value as unknown as StringsBlock))
-            strings.push(entryText(entry));
+          stringBlocks.push(blockStrings(value as unknown as StringsBlock));
           break;
         case Section.TraceTree:
           traceTree = value.tree as unknown[];
@@ -155,7 +155,8 @@ async function readSections(
     ({ graph, inRange, edgeSum } = builder.finish({
       info: dumpInfo(info, source.name),
       ...(blocks.locations && { locations: blocks.locations }),
-      strings,
+      strings:
+        stringBlocks.length === 1 ? stringBlocks[0]! : ([] as string[]).concat(...stringBlocks),
       otherTables: () => decodeTables(source.name, meta!, blocks),
       ...(traceTree && { traceTree }),
     }));
@@ -220,10 +221,15 @@ const TABLE_OF_SECTION = new Map(
   Object.entries(TABLES).map(([key, t]) => [t.section as string, key]),
 );
 
-function entryText(entry: StringEntry): string {
-  if (typeof entry === "string") return entry;
-  if (typeof entry === "number") return `<redacted: ${entry} characters>`;
-  return `${entry[0]}…`;
+/** A strings block's texts, with what was left out or cut said so. */
+function blockStrings(block: StringsBlock): string[] {
+  const entries = unpackStrings(block);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (typeof entry === "number") entries[i] = `<redacted: ${entry} characters>`;
+    else if (typeof entry !== "string") entries[i] = `${entry[0]}…`;
+  }
+  return entries as string[];
 }
 
 function dumpInfo(info: Record<string, unknown>, file: string): DumpInfo {

@@ -1,4 +1,10 @@
-import { EdgeStrength, type HeapIndexes, identify, UNREACHABLE } from "@heapmat/analyzer";
+import {
+  EdgeStrength,
+  type HeapIndexes,
+  identify,
+  strengthOfEdge,
+  UNREACHABLE,
+} from "@heapmat/analyzer";
 import { className } from "./classes.js";
 
 /** One hop of a path from the roots: the edge taken, and the node it leads to. */
@@ -24,7 +30,8 @@ const EDGE_PREFERENCE: Record<string, number> = {
 
 /** A shortest path over strong edges from the root to `node`, root first; [] when unreachable. */
 export function pathFromRoot(indexes: HeapIndexes, node: number): PathStep[] {
-  const { graph, distance, edgeStrength } = indexes;
+  const { graph, distance } = indexes;
+  const strengthOf = strengthOfEdge(graph);
   const { firstInref, inrefEdge, inrefSource } = indexes.inrefs;
   if (distance[node] === UNREACHABLE) return [];
   const edges: number[] = [];
@@ -36,7 +43,8 @@ export function pathFromRoot(indexes: HeapIndexes, node: number): PathStep[] {
     for (let r = firstInref[at]!; r < firstInref[at + 1]!; r++) {
       const edge = inrefEdge[r]!;
       const from = inrefSource[r]!;
-      if (edgeStrength[edge] !== EdgeStrength.strong || distance[from]! >= distance[at]!) continue;
+      if (strengthOf(edge, from) !== EdgeStrength.strong || distance[from]! >= distance[at]!)
+        continue;
       const score =
         distance[from]! * 8 + (EDGE_PREFERENCE[graph.edgeKinds[graph.edgeKind[edge]!]!] ?? 4);
       if (score < bestScore) {

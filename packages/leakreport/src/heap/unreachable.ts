@@ -1,4 +1,10 @@
-import { EdgeStrength, type HeapGraph, type HeapIndexes, UNREACHABLE } from "@heapmat/analyzer";
+import {
+  EdgeStrength,
+  type HeapGraph,
+  type HeapIndexes,
+  strengthOfEdge,
+  UNREACHABLE,
+} from "@heapmat/analyzer";
 
 /** The name of the root's edge to the head of something no root reaches. */
 export const UNREACHED_EDGE = "no root (a cycle, or a count never dropped)";
@@ -11,7 +17,8 @@ export const UNREACHED_EDGE = "no root (a cycle, or a count never dropped)";
  * points back at it, before its scalars). Node indexes are unchanged.
  */
 export function withUnreachedHeads(indexes: HeapIndexes): HeapGraph {
-  const { graph, distance, edgeStrength } = indexes;
+  const { graph, distance } = indexes;
+  const strengthOf = strengthOfEdge(graph);
   const { firstEdge, edgeTarget, rootIndex, nodeCount } = graph;
   const unreached: number[] = [];
   const degree = new Uint32Array(nodeCount);
@@ -19,7 +26,7 @@ export function withUnreachedHeads(indexes: HeapIndexes): HeapGraph {
     if (distance[i] !== UNREACHABLE || i === rootIndex) continue;
     unreached.push(i);
     for (let e = firstEdge[i]!; e < firstEdge[i + 1]!; e++)
-      if (edgeStrength[e] === EdgeStrength.strong) degree[i]!++;
+      if (strengthOf(e, i) === EdgeStrength.strong) degree[i]!++;
   }
   if (unreached.length === 0) return graph;
   unreached.sort((a, b) => degree[b]! - degree[a]! || a - b);
@@ -36,7 +43,7 @@ export function withUnreachedHeads(indexes: HeapIndexes): HeapGraph {
       const v = stack.pop()!;
       for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e++) {
         const w = edgeTarget[e]!;
-        if (edgeStrength[e] !== EdgeStrength.strong || seen[w] || distance[w] !== UNREACHABLE)
+        if (strengthOf(e, v) !== EdgeStrength.strong || seen[w] || distance[w] !== UNREACHABLE)
           continue;
         seen[w] = 1;
         stack.push(w);
