@@ -300,6 +300,7 @@ function graphOf(unpacked: UnpackedColumns<Header>, file?: string): Views<HeapGr
       rootIndex: head.rootIndex,
     };
     Object.defineProperty(graph, "strings", { get: stringsView, enumerable: true });
+    Object.defineProperty(graph, "lazyStrings", { value: strings });
     // Locations and the trace are read whole (point queries read them on this thread alone).
     return withColumns(graph, { ...columns, locations, trace }, take) as unknown as HeapGraph;
   };

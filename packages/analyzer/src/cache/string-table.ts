@@ -1,10 +1,12 @@
+import { type LazyStrings, lazyStrings } from "../graph/lazy-strings.js";
 import type { Column } from "./aligned-columns.js";
 
 // The graph's interned strings as columns: each string's length (UTF-16 code units) and the
 // strings' text, concatenated, in blocks of at most BLOCK_BYTES. Reading decodes each block with
 // one TextDecoder call and slices it, instead of parsing one string at a time, and only when a
-// string is first asked for: all of them, or for point reads those of one block. A block holding
-// a lone surrogate (UTF-8 cannot carry it) is stored as raw UTF-16 code units instead.
+// string is first asked for: all of them, or for point reads those of one block (then sliced one
+// string at a time). A block holding a lone surrogate (UTF-8 cannot carry it) is stored as raw
+// UTF-16 code units instead.
 
 const BLOCK_BYTES = 32 << 20;
 
@@ -53,13 +55,8 @@ export function encodeStrings(
   return { blocks, columns };
 }
 
-/** The strings of a cache, decoded when first read. */
-export interface StringTable {
-  /** Every string. */
-  all(): string[];
-  /** The strings for reading a few: each block is decoded when one of its strings is first read. */
-  points(): readonly string[];
-}
+/** The strings of a cache, decoded when first read (graph/lazy-strings.ts). */
+export type StringTable = LazyStrings;
 
 /** What a string table throws, by default, for a block that does not decode to its lengths. */
 export class DamagedStrings extends Error {
@@ -106,62 +103,7 @@ export function stringTable(
     texts[b] = decoded;
     return decoded;
   };
-
-  let all: string[] | undefined;
-  let points: readonly string[] | undefined;
-  const table: StringTable = {
-    all() {
-      if (all) return all;
-      const strings = new Array<string>(lengths.length);
-      for (let b = 0; b < blocks.length; b++) {
-        const whole = text(b, false);
-        for (let i = firstOf[b]!, at = 0; i < firstOf[b + 1]!; i++) {
-          strings[i] = whole.slice(at, at + lengths[i]!);
-          at += lengths[i]!;
-        }
-      }
-      all = strings;
-      return strings;
-    },
-    points: () => (points ??= pointStrings(lengths, firstOf, text, table.all)),
-  };
-  return table;
-}
-
-/** An array of the strings that decodes a block when one of its strings is read. */
-function pointStrings(
-  lengths: Uint32Array,
-  firstOf: Uint32Array,
-  text: (b: number, alone: boolean) => string,
-  all: () => string[],
-): readonly string[] {
-  const count = lengths.length;
-  // Where each string starts in its block's text.
-  const start = new Uint32Array(count);
-  for (let b = 0; b + 1 < firstOf.length; b++)
-    for (let i = firstOf[b]!, at = 0; i < firstOf[b + 1]!; i++) {
-      start[i] = at;
-      at += lengths[i]!;
-    }
-  const blockOf = (i: number) => {
-    let b = 0;
-    while (firstOf[b + 1]! <= i) b++;
-    return b;
-  };
-  return new Proxy([], {
-    get(_, key) {
-      if (typeof key === "string") {
-        const i = +key;
-        if (Number.isInteger(i) && i >= 0 && i < count)
-          return text(blockOf(i), true).slice(start[i], start[i]! + lengths[i]!);
-        if (key === "length") return count;
-      }
-      // Anything else (a search, iteration) is asked of every string.
-      const strings = all();
-      const value: unknown = Reflect.get(strings, key);
-      return typeof value === "function" ? value.bind(strings) : value;
-    },
-  });
+  return lazyStrings({ lengths, firstOf, text });
 }
 
 function fromCodeUnits(units: Uint16Array): string {

@@ -1,6 +1,7 @@
 import { parseEphemeron, type StrengthRule } from "./edge-strength.js";
 import type { HeapGraph } from "./heap-graph.js";
 import { EdgeStrength, type Inrefs, UNREACHABLE } from "./heap-index.js";
+import { pointStrings } from "./lazy-strings.js";
 
 /**
  * Breadth-first hops from the root over strong edges, as DevTools counts them:
@@ -22,7 +23,9 @@ export function bfsDistances(
   const { nodeCount, firstEdge, edgeTarget, edgeKind, edgeName, rootIndex, nodeKind, nodeName } =
     graph;
   const internal = graph.edgeKinds.indexOf("internal");
-  const skips = sharedLinkSkips(graph);
+  // The few strings read here, read without making them all (lazy-strings.ts).
+  const strings = pointStrings(graph);
+  const skips = sharedLinkSkips(graph, strings);
   const distance = new Uint32Array(nodeCount).fill(UNREACHABLE);
   const queue = new Uint32Array(nodeCount);
   let tail = 0;
@@ -30,7 +33,7 @@ export function bfsDistances(
   // For a WeakMap edge from the key (or the table), whether the table (or the key) is reached.
   // The partner is among the value's referrers (its edge names the same pair): no id lookup.
   const partnerReached = (node: number, edge: number) => {
-    const pair = parseEphemeron(graph.strings[edgeName[edge]!]!);
+    const pair = parseEphemeron(strings[edgeName[edge]!]!);
     if (pair === null) return true;
     const partnerId = graph.nodeId[node] === pair.tableId ? pair.keyId : pair.tableId;
     const { firstInref, inrefSource } = inrefs();
@@ -70,7 +73,7 @@ export function bfsDistances(
   // User roots, as DevTools picks them: the root's children that are not synthetic (V8 links
   // the global objects from the root), and the synthetic "(Document DOM trees)" of browsers.
   const synthetic = graph.nodeKinds.indexOf("synthetic");
-  const domTrees = graph.strings.indexOf("(Document DOM trees)");
+  const domTrees = strings.indexOf("(Document DOM trees)");
   distance[rootIndex] = 0;
   for (let e = firstEdge[rootIndex]!; e < firstEdge[rootIndex + 1]!; e++) {
     const target = edgeTarget[e]!;
@@ -91,8 +94,8 @@ const DESCRIPTORS = 1;
 const NATIVE_CONTEXT = 2;
 
 /** Recognises the few V8 nodes whose links distances ignore (see bfsDistances). */
-function sharedLinkSkips(graph: HeapGraph) {
-  const { strings, edgeName, edgeKindIsIndex, edgeKind, nodeName } = graph;
+function sharedLinkSkips(graph: HeapGraph, strings: readonly string[]) {
+  const { edgeName, edgeKindIsIndex, edgeKind, nodeName } = graph;
   const arrayKind = graph.nodeKinds.indexOf("array");
   const hiddenKind = graph.nodeKinds.indexOf("hidden");
   const descriptors = strings.indexOf("(map descriptors)");

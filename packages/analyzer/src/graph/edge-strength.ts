@@ -1,5 +1,6 @@
 import type { HeapGraph, HeapTables } from "./heap-graph.js";
 import { EdgeStrength } from "./heap-index.js";
+import { pointStrings, stringsContaining } from "./lazy-strings.js";
 import { memoize } from "./memo.js";
 
 // The one place that decides how an edge counts for reachability, distances, dominators and paths.
@@ -94,13 +95,11 @@ export function ephemeronNameFlags(graph: HeapGraph): Uint8Array | null {
   const internal = graph.edgeKinds.indexOf("internal");
   if (internal < 0) return null;
   let flags: Uint8Array | null = null;
-  const { strings } = graph;
-  for (let s = 0; s < strings.length; s++) {
-    const text = strings[s]!;
-    if (text.length > 40 && text.includes(" pair in WeakMap (table @") && EPHEMERON.test(text)) {
-      flags ??= new Uint8Array(strings.length);
-      flags[s] = 1;
-    }
+  const strings = pointStrings(graph);
+  for (const s of stringsContaining(graph, " pair in WeakMap (table @")) {
+    if (!EPHEMERON.test(strings[s]!)) continue;
+    flags ??= new Uint8Array(strings.length);
+    flags[s] = 1;
   }
   return flags;
 }

@@ -1,6 +1,8 @@
 // The one format-neutral heap model every reader produces and every query consumes.
 // Columnar and typed: no object per node or edge, so 20M-node heaps fit and scan fast.
 
+import type { LazyStrings } from "./lazy-strings.js";
+
 /** What the dump says about the process it came from. All fields optional: formats differ. */
 export interface DumpInfo {
   format: "hmat" | "heapsnapshot" | "pmat";
@@ -59,6 +61,12 @@ export interface HeapGraph {
 
   /** Interned strings. `nodeName` and string-named edges index into this. */
   readonly strings: readonly string[];
+  /**
+   * The same strings, made only when read, where a reader keeps them so (`strings` then makes them
+   * all on first use): indexing and point queries read through it. Not enumerable, so that a copy
+   * of the graph with other `strings` (`{ ...graph, strings }`) does not carry it.
+   */
+  readonly lazyStrings?: LazyStrings;
 
   /** Kind names, indexed by `nodeKind` values: V8's `node_types[0]`, or Perl SV types. */
   readonly nodeKinds: readonly string[];

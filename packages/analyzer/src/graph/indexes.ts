@@ -29,6 +29,7 @@ class LazyIndexes implements HeapIndexes {
   #distance?: Uint32Array;
   #tree?: DominatorTree;
   #lookup?: (id: number) => number;
+  #points?: HeapIndexes;
 
   constructor(
     readonly graph: HeapGraph,
@@ -76,8 +77,39 @@ class LazyIndexes implements HeapIndexes {
     return this.#lookup(id);
   }
 
+  /** Where the graph's strings are made when read, the same indexes over a graph that makes few. */
+  forPointReads(): HeapIndexes {
+    const lazy = this.graph.lazyStrings;
+    if (!lazy || lazy.materialized) return this;
+    this.#points ??= withGraph(this, Object.create(this.graph, { strings: { get: lazy.points } }));
+    return this.#points;
+  }
+
   #dominatorTree(): DominatorTree {
     this.#tree ??= buildDominatorTree(dominatorInput(this.graph), this.inrefs);
     return this.#tree;
   }
+}
+
+/** `indexes` over another view of the same graph. */
+function withGraph(indexes: HeapIndexes, graph: HeapGraph): HeapIndexes {
+  return {
+    graph,
+    get edgeStrength() {
+      return indexes.edgeStrength;
+    },
+    get inrefs() {
+      return indexes.inrefs;
+    },
+    get distance() {
+      return indexes.distance;
+    },
+    get dominator() {
+      return indexes.dominator;
+    },
+    get retainedSize() {
+      return indexes.retainedSize;
+    },
+    nodeIndexOf: (id) => indexes.nodeIndexOf(id),
+  };
 }

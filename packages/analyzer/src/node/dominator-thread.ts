@@ -15,4 +15,7 @@ parentPort!.once("message", (inrefs: Inrefs) => {
   // Made on this thread, on ordinary buffers: handed over, not copied.
   const buffers = [tree.dominator.buffer, tree.retainedSize.buffer];
   parentPort!.postMessage(tree, buffers as ArrayBuffer[]);
+  // Done: the thread ends now, freeing its scratch arrays (400 MB at 20M nodes) while the main
+  // thread finishes, instead of when it is terminated.
+  parentPort!.unref();
 });

@@ -7,6 +7,9 @@ import type { HeapGraph, HeapTables } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
 import { isShared } from "../graph/shared-memory.js";
+import { identify } from "../queries/identify.js";
+import { renderIdentification } from "../queries/render.js";
+import { show } from "../queries/show.js";
 import type { SnapshotReadError } from "../readers/source.js";
 
 // The worker loads the built thread file, so this runs the package as built (turbo builds first).
@@ -101,6 +104,20 @@ describe("readAndIndex", () => {
       expect(sameBytes(indexes.distance, reference.distance), file).toBe(true);
       expect(sameBytes(indexes.inrefs.inrefSource, reference.inrefs.inrefSource), file).toBe(true);
     }
+  });
+
+  it("leaves a .hmat's strings unmade, for the first queries too, which answer the same", async () => {
+    const { graph, indexes } = await node.readAndIndex(hmat, { minNodes: 0 });
+    expect(graph.lazyStrings?.materialized).toBe(false);
+    const wanted = reference.graph.strings.indexOf("Order");
+    const order = reference.graph.nodeName.indexOf(wanted);
+    const id = reference.graph.nodeId[order]!;
+    const lines = (index: HeapIndexes) => {
+      const node = index.nodeIndexOf(id);
+      return [renderIdentification(identify(index, node)), JSON.stringify(show(index, node))];
+    };
+    expect(lines(indexes)).toEqual(lines(reference));
+    expect(graph.lazyStrings?.materialized).toBe(false);
   });
 
   it("reports a file cut after its tables as the reader does, the begun work dropped", async () => {

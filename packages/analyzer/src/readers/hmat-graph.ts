@@ -18,6 +18,7 @@ import type {
   HeapTables,
   LocationColumns,
 } from "../graph/heap-graph.js";
+import { lazyStrings, type StringTexts } from "../graph/lazy-strings.js";
 import { isShared, sharedArray } from "../graph/shared-memory.js";
 import { SnapshotReadError } from "./source.js";
 import { allocationTrace, edgeKindIsIndexOf, flattenTraceTree, type V8Meta } from "./v8-columns.js";
@@ -81,7 +82,7 @@ export interface HmatBuildOptions {
 export interface HmatRest {
   info: DumpInfo;
   locations?: Block[];
-  strings: string[];
+  strings: StringTexts;
   /** V8's other tables (function infos: small), decoded flat. */
   otherTables: () => Record<string, Float64Array>;
   traceTree?: unknown[];
@@ -302,14 +303,14 @@ export class HmatGraphBuilder {
     const { file } = this;
     const blocks = rest.locations;
     let located: LocationColumns | null | undefined;
-    const strings = rest.strings;
+    const listed = rest.strings.lengths.length;
     const largest = { ...this.largest, ...this.edgeDecoder.largest };
-    // A salvaged file may lack strings that names refer to.
-    let names = Math.max(strings.length, largest.nodeName + 1);
+    // A salvaged file may lack strings that names refer to: they are empty.
+    let names = Math.max(listed, largest.nodeName + 1);
     if (this.options.salvage) names = Math.max(names, largest.edgeName + 1);
     // Bounded by the tables' size: a corrupt name index is an error later, not an allocation.
     const cells = nodeCount * meta.node_fields.length + edgeRows * meta.edge_fields.length;
-    if (names - strings.length <= cells) while (strings.length < names) strings.push("");
+    const strings = lazyStrings({ ...rest.strings, count: names - listed <= cells ? names : 0 });
 
     const tables = rest.otherTables();
     const edgeKinds = meta.edge_types[0];
@@ -323,7 +324,10 @@ export class HmatGraphBuilder {
       info: rest.info,
       nodeCount,
       edgeCount: edgeRows,
-      strings,
+      // Made when first read: indexing and point queries read through `lazyStrings`.
+      get strings() {
+        return strings.all();
+      },
       nodeKinds: meta.node_types[0],
       edgeKinds,
       edgeKindIsIndex: edgeKindIsIndexOf(edgeKinds),
@@ -349,6 +353,7 @@ export class HmatGraphBuilder {
           ? trace(meta, tables.trace_function_infos, rest.traceTree)
           : null,
     };
+    Object.defineProperty(graph, "lazyStrings", { value: strings });
     return { graph, inRange, edgeSum };
   }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
-import { convertFile, dump } from "@heapmat/dumper";
+import { convertFile, decodeHmat, dump } from "@heapmat/dumper";
 import { Encoding, type RawColumn } from "@heapmat/dumper/format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hmatSections, rewriteHmatSection } from "../../test/fuzz/mutate.js";
@@ -57,6 +57,47 @@ describe("readHmat", () => {
     expect(fromHmat.locations).toEqual(fromJson.locations);
     expect(fromHmat.info.format).toBe("hmat");
     expect(fromHmat.info.reason).toBe("convert");
+  });
+
+  it("makes its strings when first read; searches and single reads need none made", async () => {
+    const graph = await readHmat(await fileSource(hmatFile));
+    const lazy = graph.lazyStrings!;
+    const expected = fromJson.strings;
+    expect(lazy.length).toBe(expected.length);
+    const sample = expected.filter((_, i) => i % 97 === 0 || i < 50);
+    for (const text of [...sample, "order-4999", "Order", "", "no such string"])
+      expect(lazy.indexOf(text), text).toBe(expected.indexOf(text));
+    const points = lazy.points();
+    for (let i = 0; i < expected.length; i += 13) expect(points[i]).toBe(expected[i]);
+    const naive = expected.flatMap((text, i) => (text.includes("order-49") ? [i] : []));
+    expect(lazy.containing("order-49")).toEqual(naive);
+    expect(lazy.materialized).toBe(false);
+    expect(graph.strings).toEqual(expected);
+    expect(lazy.materialized).toBe(true);
+    // A copy of the graph with other strings does not carry the table.
+    expect({ ...graph, strings: [] }.lazyStrings).toBeUndefined();
+  });
+
+  it("says which strings a redacting dump left out or cut", async () => {
+    const redacted = join(v8File, "..", "redacted.hmat");
+    await convertFile(v8File, redacted, { redact: true, maxString: 12 });
+    // The dumper's own reader gives each entry: a text, a left-out length, or a cut [text, length].
+    const expected = decodeHmat(readFileSync(redacted)).strings.map((entry) =>
+      typeof entry === "string"
+        ? entry
+        : typeof entry === "number"
+          ? `<redacted: ${entry} characters>`
+          : `${entry[0]}…`,
+    );
+    expect(expected.some((text) => text.startsWith("<redacted: "))).toBe(true);
+    expect(expected.some((text) => text.endsWith("…"))).toBe(true);
+    const graph = await readHmat(await fileSource(redacted));
+    const points = graph.lazyStrings!.points();
+    expect(Array.from({ length: expected.length }, (_, i) => points[i])).toEqual(expected);
+    const changed = expected.filter((t) => t.startsWith("<redacted: ") || t.endsWith("…"));
+    for (const text of changed.filter((_, i) => i % 50 === 0))
+      expect(graph.lazyStrings!.indexOf(text), text).toBe(expected.indexOf(text));
+    expect(graph.strings).toEqual(expected);
   });
 
   it("reads the graph's columns onto shared memory, for index building on a second thread", () => {

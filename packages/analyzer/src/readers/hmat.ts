@@ -10,12 +10,12 @@ import {
   Section,
   type StringsBlock,
   TABLES,
-  unpackStrings,
 } from "@heapmat/dumper/format";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
 import { type Block, GRAPH_TABLES, HmatGraphBuilder } from "./hmat-graph.js";
 import { type HmatElsewhere, Meeting } from "./hmat-meet.js";
 import { checkBlock, expectedBody, type Frame, frameHeader, unpackBody } from "./hmat-sections.js";
+import { HmatStrings } from "./hmat-strings.js";
 import { type ByteSource, type ReadOptions, SnapshotReadError } from "./source.js";
 import type { V8Meta } from "./v8-columns.js";
 
@@ -66,9 +66,7 @@ async function readSections(
   let builder: HmatGraphBuilder | null = null;
   // The small tables, kept as blocks until the end; nodes and edges are decoded on arrival.
   const blocks: Record<string, Block[]> = {};
-  // Each block's strings as unpacked, joined once at the end: pushing them one by one onto one
-  // growing array took 50 ms more at 20M nodes (1.8M strings).
-  const stringBlocks: string[][] = [];
+  const strings = new HmatStrings();
   let traceTree: unknown[] | undefined;
   let ended = false;
   let tablesGiven = !options.onTables || options.idsOnly || options.salvage;
@@ -110,7 +108,7 @@ async function readSections(
           });
           break;
         case Section.Strings:
-          stringBlocks.push(blockStrings(value as unknown as StringsBlock));
+          strings.add(value as unknown as StringsBlock);
           break;
         case Section.TraceTree:
           traceTree = value.tree as unknown[];
@@ -155,8 +153,7 @@ async function readSections(
     ({ graph, inRange, edgeSum } = builder.finish({
       info: dumpInfo(info, source.name),
       ...(blocks.locations && { locations: blocks.locations }),
-      strings:
-        stringBlocks.length === 1 ? stringBlocks[0]! : ([] as string[]).concat(...stringBlocks),
+      strings: strings.texts(),
       otherTables: () => decodeTables(source.name, meta!, blocks),
       ...(traceTree && { traceTree }),
     }));
@@ -220,17 +217,6 @@ function graphProblem(g: HeapGraph): string | null {
 const TABLE_OF_SECTION = new Map(
   Object.entries(TABLES).map(([key, t]) => [t.section as string, key]),
 );
-
-/** A strings block's texts, with what was left out or cut said so. */
-function blockStrings(block: StringsBlock): string[] {
-  const entries = unpackStrings(block);
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    if (typeof entry === "number") entries[i] = `<redacted: ${entry} characters>`;
-    else if (typeof entry !== "string") entries[i] = `${entry[0]}…`;
-  }
-  return entries as string[];
-}
 
 function dumpInfo(info: Record<string, unknown>, file: string): DumpInfo {
   const known = [
