@@ -109,10 +109,10 @@ export function dominatorsFromNumbering(
   const sizes = new ArrayBuffer(nodeCount * Float64Array.BYTES_PER_ELEMENT);
   const semi = new Uint32Array(sizes, 0, reached);
   const label = new Uint32Array(sizes, nodeCount * Uint32Array.BYTES_PER_ELEMENT, reached);
-  // The DFS stacks, free now: the compression stack, and the forest (only touched to the DFS's
-  // depth so far).
-  const [path, forest] = scratch;
-  const ancestor = forest.fill(NONE, 0, reached);
+  // The DFS stacks, free now: the compression stack, and the forest. Vertices are linked in the
+  // order they are processed, so those numbered above w are linked and the others are roots: the
+  // forest needs no "unlinked" mark, hence no initialisation.
+  const [path, ancestor] = scratch;
   const { firstInref, inrefEdge, inrefSource } = inrefs;
   for (let w = reached - 1; w > 0; w--) {
     const node = vertex[w]!;
@@ -139,7 +139,7 @@ export function dominatorsFromNumbering(
       if (v > w) {
         let depth = 0;
         let u = v;
-        while (ancestor[ancestor[u]!] !== NONE) {
+        while (ancestor[u]! > w) {
           path[depth++] = u;
           u = ancestor[u]!;
         }

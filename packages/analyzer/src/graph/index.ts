@@ -34,5 +34,12 @@ export {
 export { type Histogram, histogram } from "./histogram.js";
 export { indexHeap, type PrecomputedIndexes } from "./indexes.js";
 export { buildInrefs } from "./inrefs.js";
+export {
+  type LazyStrings,
+  lazyStrings,
+  pointStrings,
+  type StringTexts,
+  stringsContaining,
+} from "./lazy-strings.js";
 export { type ModuleSizes, moduleSizes } from "./module-sizes.js";
 export { totalSelfSize } from "./totals.js";
