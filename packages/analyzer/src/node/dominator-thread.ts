@@ -1,5 +1,5 @@
 // The second thread of parallelIndexes (parallel-index.ts): the dominator tree, from shared columns.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import {
   type DominatorInput,
   depthFirstNumbering,
@@ -7,15 +7,18 @@ import {
 } from "../graph/dominators.js";
 import type { Inrefs } from "../graph/heap-index.js";
 
-const graph = workerData as DominatorInput;
-// The numbering needs no inrefs: it runs while the main thread builds them, which then arrive.
-const numbering = depthFirstNumbering(graph);
-parentPort!.once("message", (inrefs: Inrefs) => {
-  const tree = dominatorsFromNumbering(graph, inrefs, numbering);
-  // Made on this thread, on ordinary buffers: handed over, not copied.
-  const buffers = [tree.dominator.buffer, tree.retainedSize.buffer];
-  parentPort!.postMessage(tree, buffers as ArrayBuffer[]);
-  // Done: the thread ends now, freeing its scratch arrays (400 MB at 20M nodes) while the main
-  // thread finishes, instead of when it is terminated.
-  parentPort!.unref();
+// Started before the tables exist (readAndIndex starts it while the file is read): they come as
+// the first message, the inrefs as the second.
+parentPort!.once("message", (graph: DominatorInput) => {
+  // The numbering needs no inrefs: it runs while the main thread builds them, which then arrive.
+  const numbering = depthFirstNumbering(graph);
+  parentPort!.once("message", (inrefs: Inrefs) => {
+    const tree = dominatorsFromNumbering(graph, inrefs, numbering);
+    // Made on this thread, on ordinary buffers: handed over, not copied.
+    const buffers = [tree.dominator.buffer, tree.retainedSize.buffer];
+    parentPort!.postMessage(tree, buffers as ArrayBuffer[]);
+    // Done: the thread ends now, freeing its scratch arrays (400 MB at 20M nodes) while the main
+    // thread finishes, instead of when it is terminated.
+    parentPort!.unref();
+  });
 });

@@ -92,10 +92,16 @@ describe("readAndIndex", () => {
   });
 
   it("gives the indexes of one thread, from a .hmat (begun early) and a .heapsnapshot", async () => {
-    for (const file of [hmat, snapshot]) {
+    for (const [file, earlyThreadBytes] of [
+      [hmat, undefined],
+      [hmat, 0],
+      [snapshot, undefined],
+      [snapshot, 0],
+    ] as const) {
       const { graph, indexes } = await node.readAndIndex(file, {
         minNodes: 0,
         edgesThreadMinBytes: 0,
+        ...(earlyThreadBytes === 0 && { earlyThreadBytes }),
       });
       expect(graph.nodeCount).toBe(reference.graph.nodeCount);
       expect(sameBytes(indexes.edgeStrength, reference.edgeStrength), file).toBe(true);
@@ -104,6 +110,11 @@ describe("readAndIndex", () => {
       expect(sameBytes(indexes.distance, reference.distance), file).toBe(true);
       expect(sameBytes(indexes.inrefs.inrefSource, reference.inrefs.inrefSource), file).toBe(true);
     }
+  });
+
+  it("indexes on one thread when that suffices, though a thread was started before the read", async () => {
+    const { indexes } = await node.readAndIndex(hmat, { earlyThreadBytes: 0, minNodes: 1e9 });
+    expect(sameBytes(indexes.dominator, reference.dominator)).toBe(true);
   });
 
   it("leaves a .hmat's strings unmade, for the first queries too, which answer the same", async () => {

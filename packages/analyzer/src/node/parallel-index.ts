@@ -3,7 +3,9 @@
 // do, so the strength column is left to be built on demand. Only where the columns are on
 // shared memory (no copies) and the heap is big enough for a thread's start-up (~30 ms) to pay;
 // otherwise on this thread. The work can begin from a graph's tables, before its reader has
-// finished (readAndIndex).
+// finished, and the thread start before the reading (readAndIndex).
+import { stat } from "node:fs/promises";
+import type { Worker } from "node:worker_threads";
 import { bfsDistances } from "../graph/distance.js";
 import { type DominatorTree, dominatorInput } from "../graph/dominators.js";
 import { ephemeronNameFlags, strengthRule } from "../graph/edge-strength.js";
@@ -18,6 +20,8 @@ import { isBuilt, startThread } from "./threads.js";
 export interface ParallelIndexOptions {
   /** Below this many nodes the indexes are built on this thread. Default 200,000. */
   minNodes?: number;
+  /** readAndIndex: from this file size on, the dominator thread starts before the read. 4 MiB. */
+  earlyThreadBytes?: number;
 }
 
 /** The graph's indexes, all computed: on two threads when that pays, else on this one. */
@@ -37,16 +41,21 @@ export async function readAndIndex(
   path: string,
   options: OpenOptions & ParallelIndexOptions = {},
 ): Promise<{ graph: HeapGraph; indexes: HeapIndexes }> {
+  // A big file's dominator thread starts up while the file is read, not once its tables are in.
+  const earlyFrom = options.earlyThreadBytes ?? EARLY_THREAD_BYTES;
+  let thread = (await fileSize(path)) >= earlyFrom ? dominatorThread() : null;
   const early: { tables?: HeapTables; begun?: IndexesBegun | null } = {};
   const onTables = (tables: HeapTables) => {
     early.tables = tables;
-    early.begun = begin(tables, options);
+    early.begun = begin(tables, options, thread);
+    thread = null;
   };
   let graph: HeapGraph;
   try {
     graph = await openSnapshot(path, { ...options, onTables });
   } catch (error) {
     early.begun?.cancel();
+    void thread?.worker.terminate();
     throw error;
   }
   let begun = early.begun ?? null;
@@ -55,13 +64,24 @@ export async function readAndIndex(
     begun.cancel();
     begun = null;
   }
-  return { graph, indexes: await finishIndexes(graph, begun ?? begin(graph, options)) };
+  return { graph, indexes: await finishIndexes(graph, begun ?? begin(graph, options, thread)) };
+}
+
+/** From this file size on, readAndIndex starts the dominator thread before reading (~30 ms). */
+const EARLY_THREAD_BYTES = 4 << 20;
+
+async function fileSize(path: string): Promise<number> {
+  return stat(path).then(
+    (stats) => stats.size,
+    () => 0, // the read names the problem
+  );
 }
 
 /** The indexes with the dominator tree built on a worker thread; rejects when the worker fails. */
 export async function indexOnTwoThreads(graph: HeapGraph): Promise<HeapIndexes> {
-  if (!dominatorThreadFile()) throw new Error("the dominator thread's file is not built");
-  return beginIndexes(graph).finish(graph);
+  const thread = dominatorThread();
+  if (!thread) throw new Error("the dominator thread's file is not built");
+  return beginIndexes(graph, thread).finish(graph);
 }
 
 /** Index building under way from a graph's tables: the dominator thread started, the inrefs built. */
@@ -71,13 +91,24 @@ interface IndexesBegun {
   cancel(): void;
 }
 
-/** Index building begun on two threads, when that pays and can start; else null. */
-function begin(tables: HeapTables, options: ParallelIndexOptions): IndexesBegun | null {
+/**
+ * Index building begun on two threads (on `started`, a dominator thread already started, if any),
+ * when that pays and can start; else null.
+ */
+function begin(
+  tables: HeapTables,
+  options: ParallelIndexOptions,
+  started: DominatorThread | null = null,
+): IndexesBegun | null {
   const columns = [tables.firstEdge, tables.edgeTarget, tables.edgeKind, tables.nodeSelfSize];
   const big = tables.nodeCount >= (options.minNodes ?? 200_000);
-  if (!big || !columns.every(isShared) || !dominatorThreadFile()) return null;
+  const thread = big && columns.every(isShared) ? (started ?? dominatorThread()) : null;
+  if (!thread) {
+    void started?.worker.terminate();
+    return null;
+  }
   try {
-    return beginIndexes(tables);
+    return beginIndexes(tables, thread);
   } catch {
     return null; // this thread then does it all, if it can
   }
@@ -95,18 +126,24 @@ function sameTables(graph: HeapGraph, tables: HeapTables): boolean {
   );
 }
 
-function beginIndexes(tables: HeapTables): IndexesBegun {
-  // The thread starts first: it needs nothing computed here before its depth-first numbering.
-  const { worker, result: tree } = startThread<DominatorTree>(
-    dominatorThreadFile()!,
-    dominatorInput(tables),
-    "dominator",
-  );
+/** A started dominator thread (dominator-thread.ts), or null where its file is not built. */
+type DominatorThread = { worker: Worker; result: Promise<DominatorTree> };
+
+function dominatorThread(): DominatorThread | null {
+  const file = dominatorThreadFile();
+  if (!file) return null;
+  const thread = startThread<DominatorTree>(file, undefined, "dominator");
+  thread.result.catch(() => {}); // awaited only once given work; its failure then falls back
+  return thread;
+}
+
+function beginIndexes(tables: HeapTables, { worker, result: tree }: DominatorThread): IndexesBegun {
   // Not awaited: the thread frees its scratch arrays (400 MB at 20M nodes) on its own time.
   const cancel = () => void worker.terminate();
-  tree.catch(() => {});
   let inrefs: HeapIndexes["inrefs"];
   try {
+    // The thread first: it needs nothing computed here before its depth-first numbering.
+    worker.postMessage(dominatorInput(tables));
     // While the worker numbers the nodes depth-first, build the inrefs it needs next.
     inrefs = buildInrefs(tables);
     worker.postMessage(inrefs);
