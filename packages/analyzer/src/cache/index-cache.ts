@@ -1,3 +1,4 @@
+import { edgeStrengths } from "../graph/edge-strength.js";
 import type { DumpInfo, HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes, Inrefs } from "../graph/heap-index.js";
 import { nodeIndexLookup, searchIncreasingIds } from "../graph/node-lookup.js";
@@ -32,12 +33,12 @@ export interface IndexCacheKey {
 }
 
 /** Bump when an index's meaning or the layout changes: old caches are ignored. */
-export const INDEX_CACHE_VERSION = 4;
+export const INDEX_CACHE_VERSION = 5;
 
 const MAGIC = [0x48, 0x4d, 0x49, 0x44, 0x58, 0, 0, 1]; // "HMIDX" 0 0 1
 
+// Not the edge strengths: built from the edge kinds when first read (queries read them by kind).
 const INDEX_COLUMNS = {
-  edgeStrength: Uint8Array,
   firstInref: Uint32Array,
   inrefEdge: Uint32Array,
   inrefSource: Uint32Array,
@@ -109,7 +110,6 @@ export function encodeIndexCache(
 ): Uint8Array {
   const { graph, inrefs } = indexes;
   const columns: Record<string, Column> = {
-    edgeStrength: indexes.edgeStrength,
     firstInref: inrefs.firstInref,
     inrefEdge: inrefs.inrefEdge,
     inrefSource: inrefs.inrefSource,
@@ -223,7 +223,6 @@ function indexesOf(
 ): HeapIndexes | null {
   const { nodeCount, edgeCount } = unpacked.header;
   const lengths: Record<keyof typeof INDEX_COLUMNS, number> = {
-    edgeStrength: edgeCount,
     firstInref: nodeCount + 1,
     inrefEdge: edgeCount,
     inrefSource: edgeCount,
@@ -243,10 +242,15 @@ function indexesOf(
     lookup ??= nodeIndexLookup(graphs.whole.nodeId);
     return lookup(id);
   };
+  let strength: Uint8Array | undefined;
   const view = (take: Take, graph: HeapGraph, forPointReads: () => HeapIndexes) => {
     const { inrefEdge, inrefSource, firstInref, ...rest } = column;
     const inrefs = withColumns({}, { firstInref, inrefEdge, inrefSource }, take) as Inrefs;
     const indexes = { graph, inrefs, nodeIndexOf, forPointReads };
+    Object.defineProperty(indexes, "edgeStrength", {
+      get: () => (strength ??= edgeStrengths(graphs.whole)),
+      enumerable: true,
+    });
     return withColumns(indexes, rest, take) as unknown as HeapIndexes;
   };
   const points: HeapIndexes = view(

@@ -67,6 +67,8 @@ const MANY_REFERRERS = 1 << 16;
  */
 export function forReferrersOf(index: HeapIndexes, node: number): HeapIndexes {
   const points = forPointReads(index);
+  // Point reads on the whole columns (in memory, only the strings made when read) are as fast.
+  if (points.inrefs === index.inrefs) return points;
   const { firstInref } = points.inrefs;
   return firstInref[node + 1]! - firstInref[node]! >= MANY_REFERRERS ? index : points;
 }

@@ -102,8 +102,8 @@ export function lazyStrings(texts: StringTexts): LazyStrings {
           at += lengths[i]!;
         }
       }
-      for (const [i, value] of overrides) strings[i] = value;
       strings.fill("", listed);
+      for (const [i, value] of overrides) strings[i] = value;
       all = strings;
       return strings;
     },
@@ -115,12 +115,12 @@ export function lazyStrings(texts: StringTexts): LazyStrings {
         if (value === wanted && (found < 0 || i < found)) found = i;
       for (let b = 0; b < blocks; b++) {
         if (found >= 0 && found < firstOf[b]!) break;
-        const whole = text(b, false);
         if (wanted === "") {
           for (let i = firstOf[b]!; i < firstOf[b + 1]!; i++)
             if (lengths[i] === 0 && !overrides.has(i)) return found >= 0 ? Math.min(found, i) : i;
           continue;
         }
+        const whole = text(b, false);
         for (let at = whole.indexOf(wanted); at >= 0; at = whole.indexOf(wanted, at + 1)) {
           const i = stringAt(b, at);
           if (startOf()[i] !== at || lengths[i] !== wanted.length || overrides.has(i)) continue;
@@ -156,8 +156,10 @@ function slicing(count: number, one: (i: number) => string, table: LazyStrings):
   return new Proxy([], {
     get(_, key) {
       if (typeof key === "string") {
-        const i = +key;
-        if (Number.isInteger(i) && i >= 0 && i < count) return one(i);
+        const i = Number(key);
+        // An index, in range or not (`strings[i] ?? ""` reads past the end): no string made.
+        if (Number.isInteger(i) && String(i) === key)
+          return i >= 0 && i < count ? one(i) : undefined;
         if (key === "length") return count;
         if (key === "indexOf")
           return (wanted: string, from?: number) =>

@@ -14,6 +14,7 @@ export {
   indexOnTwoThreads,
   type ParallelIndexOptions,
   parallelIndexes,
+  type ReadAndIndexOptions,
   readAndIndex,
 } from "./parallel-index.js";
 export { type ProgressBar, type ProgressBarOptions, progressBar } from "./progress.js";

@@ -20,11 +20,17 @@ import { isBuilt, startThread } from "./threads.js";
 export interface ParallelIndexOptions {
   /** Below this many nodes the indexes are built on this thread. Default 200,000. */
   minNodes?: number;
-  /** readAndIndex: from this file size on, the dominator thread starts before the read. 4 MiB. */
+}
+
+export interface ReadAndIndexOptions extends OpenOptions, ParallelIndexOptions {
+  /** From this file size on, the dominator thread starts before the read. Default 4 MiB. */
   earlyThreadBytes?: number;
 }
 
-/** The graph's indexes, all computed: on two threads when that pays, else on this one. */
+/**
+ * The graph's indexes, all computed (but the strength column, built when first read): on two
+ * threads when that pays, else on this one.
+ */
 export async function parallelIndexes(
   graph: HeapGraph,
   options: ParallelIndexOptions = {},
@@ -39,7 +45,7 @@ export async function parallelIndexes(
  */
 export async function readAndIndex(
   path: string,
-  options: OpenOptions & ParallelIndexOptions = {},
+  options: ReadAndIndexOptions = {},
 ): Promise<{ graph: HeapGraph; indexes: HeapIndexes }> {
   // A big file's dominator thread starts up while the file is read, not once its tables are in.
   const earlyFrom = options.earlyThreadBytes ?? EARLY_THREAD_BYTES;
@@ -132,9 +138,13 @@ type DominatorThread = { worker: Worker; result: Promise<DominatorTree> };
 function dominatorThread(): DominatorThread | null {
   const file = dominatorThreadFile();
   if (!file) return null;
-  const thread = startThread<DominatorTree>(file, undefined, "dominator");
-  thread.result.catch(() => {}); // awaited only once given work; its failure then falls back
-  return thread;
+  try {
+    const thread = startThread<DominatorTree>(file, undefined, "dominator");
+    thread.result.catch(() => {}); // awaited only once given work; its failure then falls back
+    return thread;
+  } catch {
+    return null; // this thread then does it all, if it can
+  }
 }
 
 function beginIndexes(tables: HeapTables, { worker, result: tree }: DominatorThread): IndexesBegun {
