@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { HeapGraph } from "../graph/heap-graph.js";
 import type { HeapIndexes } from "../graph/heap-index.js";
 import { indexHeap } from "../graph/indexes.js";
-import { smallGraph } from "../graph/testing/small-graph.js";
+import { lazyStrings } from "../graph/lazy-strings.js";
+import { type SmallEdge, smallGraph } from "../graph/testing/small-graph.js";
 import { openSnapshot } from "../node/open.js";
 import { sourceLocation } from "./describe.js";
 import { type Identification, identify, type RetainerStep } from "./identify.js";
@@ -251,5 +253,33 @@ describe("source locations out of node order", () => {
     expect(sourceLocation(graph, 3)).toEqual({ script: "script 9", line: 31, column: 4 });
     expect(sourceLocation(graph, 2)).toBeNull();
     expect(sourceLocation(graph, 0)).toBeNull();
+  });
+});
+
+describe("a graph whose strings are made when first read", () => {
+  it("identifies an object with many referrers without making them", () => {
+    // 70,000 holders share one object: from 65,536 referrers on, queries may read whole columns.
+    const holders = 70_000;
+    const sizes = Array.from({ length: holders + 2 }, () => 8);
+    const edges: SmallEdge[] = [];
+    for (let h = 2; h < holders + 2; h++)
+      edges.push([0, h, "element", "x"], [h, 1, "property", "p"]);
+    const plain = smallGraph(sizes, edges);
+    const strings = plain.strings;
+    const lazy = lazyStrings({
+      lengths: Uint32Array.from(strings, (text) => text.length),
+      firstOf: Uint32Array.of(0, strings.length),
+      text: () => strings.join(""),
+    });
+    const graph: HeapGraph = {
+      ...plain,
+      get strings() {
+        return lazy.all();
+      },
+    };
+    Object.defineProperty(graph, "lazyStrings", { value: lazy });
+    const text = (index: HeapIndexes) => renderIdentification(identify(index, 1, { width: 3 }));
+    expect(text(indexHeap(graph))).toBe(text(indexHeap(plain)));
+    expect(lazy.materialized).toBe(false);
   });
 });

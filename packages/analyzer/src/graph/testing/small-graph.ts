@@ -9,9 +9,10 @@ export type SmallEdge = [from: number, to: number, kind?: string, name?: string]
 export function smallGraph(sizes: number[], edges: SmallEdge[]): HeapGraph {
   const edgeKinds = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"];
   const strings: string[] = [""];
+  const interned = new Map([["", 0]]);
   const intern = (text: string) => {
-    let at = strings.indexOf(text);
-    if (at < 0) at = strings.push(text) - 1;
+    let at = interned.get(text);
+    if (at === undefined) interned.set(text, (at = strings.push(text) - 1));
     return at;
   };
   const nodeCount = sizes.length;
