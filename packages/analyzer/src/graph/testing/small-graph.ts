@@ -12,7 +12,10 @@ export function smallGraph(sizes: number[], edges: SmallEdge[]): HeapGraph {
   const interned = new Map([["", 0]]);
   const intern = (text: string) => {
     let at = interned.get(text);
-    if (at === undefined) interned.set(text, (at = strings.push(text) - 1));
+    if (at === undefined) {
+      at = strings.push(text) - 1;
+      interned.set(text, at);
+    }
     return at;
   };
   const nodeCount = sizes.length;
