@@ -6,6 +6,14 @@ import { indexHeap } from "./indexes.js";
 import { buildInrefs } from "./inrefs.js";
 import { naiveDominators, type SmallEdge, smallGraph } from "./testing/small-graph.js";
 
+/** The same numbers in [0, 1) on every run, from `seed`. */
+function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
 describe("indexHeap on small graphs", () => {
   it("computes strength, inrefs, distances, dominators and retained sizes", () => {
     // 0 -> 1 -> 2 -> 4, 0 -> 3 -> 4 (4 has two ways in), 1 -weak-> 5, 5 unreachable otherwise.
@@ -140,11 +148,7 @@ describe("indexHeap on small graphs", () => {
   });
 
   it("needs nothing of the numbering's scratch arrays: garbage in them changes no dominator", () => {
-    let seed = 7;
-    const random = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const random = seededRandom(7);
     for (let round = 0; round < 50; round++) {
       const n = 5 + Math.floor(random() * 80);
       const edges: SmallEdge[] = [];
@@ -166,11 +170,7 @@ describe("indexHeap on small graphs", () => {
   });
 
   it("agrees with dominators computed by definition on random graphs", () => {
-    let seed = 42;
-    const random = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const random = seededRandom(42);
     for (let round = 0; round < 30; round++) {
       const n = 5 + Math.floor(random() * 60);
       const edges: SmallEdge[] = [];
