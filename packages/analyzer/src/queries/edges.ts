@@ -18,13 +18,13 @@ export interface EdgeInfo {
 
 const STRENGTH = ["strong", "weak", "shortcut"] as const;
 
-/** The edge `edge` from `source`, described from the end `other`. */
-function edgeInfo(index: HeapIndexes, edge: number, source: number, other: number): EdgeInfo {
+/** The edge `edge`, of strength `strength`, described from the end `other`. */
+function edgeInfo(index: HeapIndexes, edge: number, strength: number, other: number): EdgeInfo {
   const graph = index.graph;
   return {
     kind: graph.edgeKinds[graph.edgeKind[edge]!] ?? "?",
     name: edgeNameOf(graph, edge),
-    strength: STRENGTH[strengthOfEdge(graph)(edge, source)] ?? "strong",
+    strength: STRENGTH[strength] ?? "strong",
     id: graph.nodeId[other]!,
     index: other,
     description: describe(index, other),
@@ -35,9 +35,10 @@ function edgeInfo(index: HeapIndexes, edge: number, source: number, other: numbe
 export function outrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
   const index = forPointReads(indexes);
   const graph = index.graph;
+  const strengthOf = strengthOfEdge(graph);
   const out: EdgeInfo[] = [];
   for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++)
-    out.push(edgeInfo(index, e, node, graph.edgeTarget[e]!));
+    out.push(edgeInfo(index, e, strengthOf(e, node), graph.edgeTarget[e]!));
   return out;
 }
 
@@ -50,10 +51,14 @@ export function inrefs(indexes: HeapIndexes, node: number): EdgeInfo[] {
   const { firstInref, inrefEdge, inrefSource } = index.inrefs;
   const graph = index.graph;
   const indirect = graph.info.format === "pmat" ? graph.edgeKinds.indexOf("indirect") : -1;
+  const strengthOf = strengthOfEdge(graph);
   const out: EdgeInfo[] = [];
-  for (let r = firstInref[node]!; r < firstInref[node + 1]!; r++)
-    if (graph.edgeKind[inrefEdge[r]!] !== indirect)
-      out.push(edgeInfo(index, inrefEdge[r]!, inrefSource[r]!, inrefSource[r]!));
+  for (let r = firstInref[node]!; r < firstInref[node + 1]!; r++) {
+    const edge = inrefEdge[r]!;
+    const source = inrefSource[r]!;
+    if (graph.edgeKind[edge] !== indirect)
+      out.push(edgeInfo(index, edge, strengthOf(edge, source), source));
+  }
   const d = index.distance;
   return out.sort((a, b) => d[a.index]! - d[b.index]!);
 }

@@ -1,4 +1,4 @@
-import type { StringsBlock } from "@heapmat/dumper/format";
+import { decodeColumnInto, Encoding, type StringsBlock } from "@heapmat/dumper/format";
 import type { StringTexts } from "../graph/lazy-strings.js";
 
 // A .hmat file's "strings" sections, kept as their texts and lengths: the graph makes its strings
@@ -48,20 +48,13 @@ export class HmatStrings {
   }
 }
 
+/** The block's lengths: one unsigned LEB128 each, read by the format's own column decoder. */
 function varints(data: Uint8Array): Uint32Array {
-  const out = new Uint32Array(data.length);
-  let n = 0;
-  for (let at = 0; at < data.length; n++) {
-    let value = 0;
-    let scale = 1;
-    let byte: number;
-    do {
-      byte = data[at++]!;
-      value += (byte & 0x7f) * scale;
-      scale *= 0x80;
-    } while (byte > 0x7f && at < data.length);
-    if (byte > 0x7f) throw new RangeError("strings block: a length ends early");
-    out[n] = value;
-  }
-  return out.subarray(0, n);
+  let count = 0;
+  for (let at = 0; at < data.length; at++) if (data[at]! < 0x80) count++;
+  if (data.length > 0 && data[data.length - 1]! > 0x7f)
+    throw new RangeError("strings block: a length ends early");
+  const out = new Uint32Array(count);
+  decodeColumnInto(["lengths", Encoding.Varint, data], count, out, 0, null);
+  return out;
 }
